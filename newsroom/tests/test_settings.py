@@ -1,0 +1,136 @@
+import json
+import os
+
+import pytest
+from django.db import connection
+
+from newsroom.settings.base import BASE_DIR
+
+SHOW_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "engine": db["ENGINE"],
+    "name": str(db["NAME"]),
+    "options": db.get("OPTIONS", {}),
+    "health_checks": db.get("CONN_HEALTH_CHECKS"),
+    "max_age": db.get("CONN_MAX_AGE"),
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "time_zone": settings.TIME_ZONE,
+    "media_root": str(settings.MEDIA_ROOT),
+    "allowed_hosts": settings.ALLOWED_HOSTS,
+}))
+"""
+
+PROD_ENV = {
+    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "news.example.com",
+}
+
+
+@pytest.mark.django_db
+def test_database_matches_the_run():
+    """CI runs the suite once per database; this proves which one each run really used."""
+    expected = os.environ.get("NEWSROOM_EXPECT_DATABASE")
+    if expected is None:
+        url = os.environ.get("DATABASE_URL", "sqlite")
+        expected = "postgresql" if url.startswith("postgres") else "sqlite"
+    assert connection.vendor == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()" if expected == "postgresql" else "SELECT sqlite_version()")
+        assert cursor.fetchone()[0]
+
+
+def test_development_needs_no_environment(run_django):
+    result = run_django(code=SHOW_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["debug"] is True
+    assert shown["engine"] == "django.db.backends.sqlite3"
+    assert shown["name"] == str(BASE_DIR / "db.sqlite3")
+    assert shown["options"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in shown["options"]["init_command"]
+    assert shown["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert shown["time_zone"] == "UTC"
+    assert shown["media_root"] == str(BASE_DIR / "media")
+
+
+def test_settings_come_from_the_environment(run_django, tmp_path):
+    result = run_django(
+        code=SHOW_SETTINGS,
+        env={
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/newsroom",
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+            "TIME_ZONE": "Europe/Prague",
+            "MEDIA_ROOT": str(tmp_path),
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "a.example, b.example",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["debug"] is False
+    assert shown["engine"] == "django.db.backends.postgresql"
+    assert shown["name"] == "newsroom"
+    assert shown["health_checks"] is True
+    assert shown["max_age"] > 0
+    assert shown["cache"] == "django_redis.cache.RedisCache"
+    assert shown["time_zone"] == "Europe/Prague"
+    assert shown["media_root"] == str(tmp_path)
+    assert shown["allowed_hosts"] == ["a.example", "b.example"]
+
+
+def test_sqlite_file_runs_in_wal_mode(run_django, tmp_path):
+    code = "import django; django.setup()\nfrom django.db import connection\n"
+    code += "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    result = run_django(code=code, env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wal"
+
+
+def test_unreachable_redis_degrades_to_cache_misses(run_django):
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.cache import cache\n"
+        "cache.set('k', 'v'); print(repr(cache.get('k')))"
+    )
+    result = run_django(code=code, env={"REDIS_URL": "redis://127.0.0.1:1/0"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"
+
+
+def test_bad_boolean_is_a_clear_error(run_django):
+    result = run_django("check", env={"DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_secrets(run_django, missing):
+    env = {key: value for key, value in PROD_ENV.items() if key != missing}
+    result = run_django("check", env=env, settings="newsroom.settings.prod")
+    assert result.returncode != 0
+    assert f"{missing} is not set" in result.stderr
+
+
+def test_production_passes_the_deploy_check(run_django):
+    result = run_django(
+        "check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV, settings="newsroom.settings.prod"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_logs_one_json_object_per_line(run_django):
+    code = (
+        "import django, logging; django.setup()\nlogging.getLogger('newsroom').warning('hello %s', 'world')"
+    )
+    result = run_django(code=code, env=PROD_ENV, settings="newsroom.settings.prod")
+    assert result.returncode == 0, result.stderr
+    entry = json.loads(result.stderr.strip().splitlines()[-1])
+    assert entry["level"] == "WARNING"
+    assert entry["logger"] == "newsroom"
+    assert entry["message"] == "hello world"

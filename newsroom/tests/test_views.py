@@ -1,0 +1,120 @@
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+
+from newsroom.tests.test_settings import PROD_ENV
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_says_there_are_no_articles_yet(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "The newsroom has no articles yet." in response.text
+
+
+def test_healthz_reports_ok_and_is_never_cached(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+    assert "max-age=0" in response["Cache-Control"]
+
+
+HEALTH_CHECK = """
+import django, json; django.setup()
+from django.test import Client
+response = Client().get("/healthz")
+print(json.dumps({"status": response.status_code, "body": response.json(),
+                  "cache": response["Cache-Control"]}))
+"""
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    ["postgres://postgres@127.0.0.1:1/newsroom", "sqlite:////nonexistent-folder/db.sqlite3"],
+    ids=["postgresql-refused", "sqlite-unopenable"],
+)
+def test_healthz_reports_503_when_the_database_is_unreachable(run_django, database_url):
+    result = run_django(code=HEALTH_CHECK, env={"DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["status"] == 503
+    assert shown["body"] == {"status": "error", "reason": "database unavailable"}
+    assert "no-cache" in shown["cache"]
+
+
+def test_missing_page_shows_the_404_template(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert "Traceback" not in response.text
+
+
+@override_settings(ROOT_URLCONF="newsroom.tests.urls_error")
+def test_server_error_shows_the_500_page_without_details():
+    response = Client(raise_request_exception=False).get("/broken/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+    assert "ZeroDivisionError" not in response.text
+    assert "secret internal detail" not in response.text
+
+
+SERVE_STATIC = """
+import django, json; django.setup()
+from django.core.management import call_command
+from django.templatetags.static import static
+call_command("collectstatic", interactive=False, verbosity=0)
+from django.test import Client
+url = static("css/site.css")
+response = Client().get(url, secure=True)
+body = b"".join(response.streaming_content) if response.streaming else response.content
+print(json.dumps({"url": url, "status": response.status_code, "type": response["Content-Type"],
+                  "cache": response.get("Cache-Control", ""), "body": body.decode()[:200]}))
+"""
+
+
+def test_whitenoise_serves_hashed_static_files_under_production(run_django, tmp_path):
+    result = run_django(
+        code=SERVE_STATIC, env={**PROD_ENV, "STATIC_ROOT": str(tmp_path)}, settings="newsroom.settings.prod"
+    )
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["status"] == 200
+    assert shown["url"].startswith("/static/css/site.") and shown["url"] != "/static/css/site.css"
+    assert shown["type"].startswith("text/css")
+    assert "immutable" in shown["cache"]
+    assert "--ink" in shown["body"]
+
+
+@override_settings(DEBUG=True)
+def test_ensure_admin_creates_one_administrator_once(capsys):
+    call_command("ensure_admin")
+    first = capsys.readouterr().out
+    assert "Created administrator 'admin' with password: " in first
+    password = first.split("password: ")[1].split()[0]
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password(password)
+
+    call_command("ensure_admin")
+    assert capsys.readouterr().out == ""
+    assert get_user_model().objects.filter(is_superuser=True).count() == 1
+    admin.refresh_from_db()
+    assert admin.check_password(password)
+
+
+@override_settings(DEBUG=True)
+def test_ensure_admin_leaves_an_existing_superuser_alone(capsys):
+    get_user_model().objects.create_superuser("chief", password="a-long-password-1")
+    call_command("ensure_admin")
+    assert capsys.readouterr().out == ""
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_ensure_admin_refuses_outside_development():
+    with pytest.raises(CommandError, match="only runs in development"):
+        call_command("ensure_admin")
+    assert not get_user_model().objects.exists()
