@@ -1,0 +1,418 @@
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django_prose_editor.fields import ProseEditorField
+
+from newsroom.images import validate_image
+from newsroom.slugs import unique_slug
+
+from .html import EDITOR_EXTENSIONS, sanitize_html
+
+HEADLINE_MAX_FOR_AGGREGATORS = 110
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown at the top of the section page."
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Sections are listed from low to high.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """What the public may see at ``at`` (now by default): published, past its publication
+        time and not yet expired. Scheduling and expiry need no job: they happen here."""
+        at = at or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=at)
+        )
+
+    def scheduled(self, at=None):
+        at = at or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=at)
+
+
+class ArticleConflict(Exception):
+    """Someone else saved the article since this copy was loaded."""
+
+    def __init__(self, article, current_version):
+        self.article = article
+        self.current_version = current_version
+        super().__init__(
+            f"“{article.headline}” was saved by someone else (now version {current_version}, "
+            f"you edited version {article.version})."
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        blank=True,
+        help_text="The article's address. Changing it on a published article keeps the old address working.",
+    )
+    dek = models.TextField(
+        "summary", blank=True, help_text="One or two sentences under the headline and in listings."
+    )
+    body = ProseEditorField(blank=True, extensions=EDITOR_EXTENSIONS, sanitize=sanitize_html)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    lead_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True, validators=[validate_image])
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it. Required whenever there is an image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
+    lead_image_credit = models.CharField("image credit", max_length=200, blank=True)
+    authors = models.ManyToManyField(
+        "authors.Author", through="ArticleAuthor", related_name="articles", blank=True
+    )
+    credit_line = models.CharField(
+        max_length=200, blank=True, help_text="For wire or partner copy, e.g. “RFE/RL” or “Reuters”."
+    )
+    source_name = models.CharField(
+        max_length=200, blank=True, help_text="The publication the story first ran in."
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="A published article with a time in the future is scheduled: it appears on its own then.",
+    )
+    expires_at = models.DateTimeField(
+        "expiry time",
+        null=True,
+        blank=True,
+        help_text="Optional: the article is taken down on its own at this time.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Imported stories: the fingerprint of the normalised headline and byline, and the
+    # previous/next headlines until the articles they name exist.
+    fingerprint = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    previous_headline = models.CharField(max_length=255, blank=True, editable=False)
+    next_headline = models.CharField(max_length=255, blank=True, editable=False)
+    previous_article = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    next_article = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("published_at").desc(nulls_last=True), "-pk"]
+        get_latest_by = "published_at"
+        permissions = [("publish_article", "Can publish and unpublish articles")]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(expires_at__gt=F("published_at")),
+                name="article_expires_after_publication",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_image="") | ~Q(lead_image_alt=""),
+                name="article_image_has_alt_text",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if not self.slug:
+            self.slug = unique_slug(self, self.headline, fallback="article")
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        with transaction.atomic():
+            if self.pk and not self._state.adding:
+                self._claim_next_version()
+            if reversion.is_active():
+                super().save(*args, **kwargs)
+            else:
+                with reversion.create_revision():
+                    super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def _claim_next_version(self):
+        """Optimistic locking: a save based on an out-of-date copy is refused, never merged.
+        The row is locked (PostgreSQL) or the write lock held (SQLite) until the save commits."""
+        current = (
+            type(self)
+            .objects.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("version", "slug", "status")
+            .first()
+        )
+        if current is None:
+            return
+        current_version, current_slug, current_status = current
+        if current_version != self.version:
+            raise ArticleConflict(self, current_version)
+        self.version += 1
+        if current_slug != self.slug and current_status == self.Status.PUBLISHED:
+            # A published address was shared; it must keep working.
+            SlugRedirect.objects.update_or_create(old_slug=current_slug, defaults={"article": self})
+            SlugRedirect.objects.filter(old_slug=self.slug).delete()
+
+    def clean(self):
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
+            )
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.expires_at and self.published_at and self.expires_at <= self.published_at:
+            raise ValidationError({"expires_at": "The expiry time must be after the publication time."})
+
+    def publication_problems(self, *, has_authors):
+        """The newsroom's gates for publishing, as messages an editor can act on."""
+        problems = []
+        if not strip_tags(self.body).strip():
+            problems.append("The body is empty.")
+        if not has_authors and not self.credit_line.strip():
+            problems.append("Add at least one author or a credit line.")
+        if self.lead_image and not self.lead_image_alt.strip():
+            problems.append("The lead image needs alt text.")
+        if len(self.headline) > HEADLINE_MAX_FOR_AGGREGATORS:
+            problems.append(
+                f"The headline is {len(self.headline)} characters; news aggregators cut headlines "
+                f"longer than {HEADLINE_MAX_FOR_AGGREGATORS}."
+            )
+        return problems
+
+    def is_public(self, at=None):
+        """The same rule as ``Article.objects.published()``, for one article already loaded."""
+        at = at or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= at
+            and (self.expires_at is None or self.expires_at > at)
+        )
+
+    @property
+    def state(self):
+        """Draft, In review, Scheduled, Live or Expired, as of now."""
+        now = timezone.now()
+        if self.status != self.Status.PUBLISHED:
+            return self.get_status_display()
+        if self.published_at and self.published_at > now:
+            return "Scheduled"
+        if self.expires_at and self.expires_at <= now:
+            return "Expired"
+        return "Live"
+
+
+class ArticleAuthor(models.Model):
+    class Role(models.TextChoices):
+        WRITER = "writer", "Writer"
+        ADDITIONAL_REPORTING = "reporting", "Additional reporting"
+        PHOTOS = "photos", "Photos"
+        VIDEO = "video", "Video"
+        GRAPHICS = "graphics", "Graphics"
+        EDITING = "editing", "Editing"
+        TRANSLATION = "translation", "Translation"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="bylines")
+    role = models.CharField(max_length=20, choices=Role, default=Role.WRITER)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "byline"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="article_author_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} ({self.get_role_display()})"
+
+
+class SlugRedirect(models.Model):
+    """An address a published article used to have."""
+
+    old_slug = models.SlugField(max_length=255, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=15, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(help_text="Plain text: what was wrong and what is right now.")
+    published_at = models.DateTimeField("time", default=timezone.now)
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        indexes = [models.Index(fields=["-published_at"], name="correction_newest")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to “{self.article}”"
+
+
+class Ticker(models.Model):
+    name = models.CharField(max_length=100, help_text="For example “Breaking News”.")
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TickerItemQuerySet(models.QuerySet):
+    def live(self, at=None):
+        """What readers see at ``at`` (now by default), most important first. Items start and
+        expire on their own; an item linking to an article that is not public is not shown."""
+        at = at or timezone.now()
+        return (
+            self.filter(starts_at__lte=at)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
+            .filter(Q(article__isnull=True) | Q(article__in=Article.objects.published(at=at)))
+            .order_by("-priority", "-starts_at", "-pk")
+        )
+
+
+class TickerItem(models.Model):
+    class Priority(models.IntegerChoices):
+        NORMAL = 0, "Normal"
+        HIGH = 10, "High"
+        URGENT = 20, "Urgent"
+
+    ticker = models.ForeignKey(Ticker, on_delete=models.CASCADE, related_name="items")
+    text = models.CharField(max_length=280)
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ticker_items",
+        help_text="Link to one of our articles…",
+    )
+    url = models.URLField("external link", max_length=500, blank=True, help_text="…or to another page.")
+    priority = models.SmallIntegerField(choices=Priority, default=Priority.NORMAL)
+    starts_at = models.DateTimeField("start time", default=timezone.now)
+    expires_at = models.DateTimeField("expiry time", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TickerItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["starts_at", "expires_at"], name="tickeritem_window")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True) | Q(expires_at__gt=F("starts_at")),
+                name="tickeritem_expires_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(article__isnull=True) | Q(url=""),
+                name="tickeritem_one_link",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        if self.article_id and self.url:
+            raise ValidationError("Link to an article or to an external page, not both.")
+        if self.expires_at and self.starts_at and self.expires_at <= self.starts_at:
+            raise ValidationError({"expires_at": "The expiry time must be after the start time."})
+
+    def get_link(self):
+        return self.article.get_absolute_url() if self.article_id else self.url
+
+    def is_live(self, at=None):
+        """The same rule as ``TickerItem.objects.live()``, for one item already loaded."""
+        at = at or timezone.now()
+        in_window = self.starts_at <= at and (self.expires_at is None or self.expires_at > at)
+        return in_window and (self.article_id is None or self.article.is_public(at))
+
+
+class SourceFile(models.Model):
+    """A scraped page the importer read, recorded against the article it became."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_files")
+    name = models.CharField(max_length=255, unique=True)
+    sha256 = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+# The version counter belongs to the row, not to its content: reverting must not wind it back.
+reversion.register(Article, follow=["bylines"], exclude=["version"])
+reversion.register(ArticleAuthor)

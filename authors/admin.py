@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+
+from .models import Author
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "name", "job_title", "article_count", "user"]
+    list_display_links = ["thumbnail", "name"]
+    list_select_related = ["user"]
+    search_fields = ["name", "job_title"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "job_title", "bio", "photo"]}),
+        ("Links", {"fields": ["website", "social_url"]}),
+        ("Private", {"fields": ["email", "user"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("bylines", distinct=True))
+
+    @admin.display(description="photo")
+    def thumbnail(self, author):
+        if not author.photo:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="40" height="40" class="author-thumb" loading="lazy">',
+            author.photo.url,
+        )
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, author):
+        return author.article_count

@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from newsroom.images import validate_image
+from newsroom.slugs import unique_slug
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200, db_index=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="Used in the author's page address. Leave blank to derive it from the name.",
+    )
+    job_title = models.CharField(max_length=200, blank=True, help_text="For example “Energy correspondent”.")
+    bio = models.TextField(
+        blank=True, help_text="A short biography in plain text, shown on articles and the author's page."
+    )
+    photo = models.ImageField(
+        upload_to="authors/%Y/%m/",
+        blank=True,
+        validators=[validate_image],
+        help_text="A head-and-shoulders photo: JPEG, PNG or WebP.",
+    )
+    website = models.URLField(blank=True)
+    social_url = models.URLField(
+        "social profile", blank=True, help_text="A public profile, e.g. on Mastodon or Bluesky."
+    )
+    email = models.EmailField(
+        blank=True, help_text="Private contact address for editors; never shown to readers."
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The author's login, if they have one. Guest and wire authors need none.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, fallback="author")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("authors:detail", kwargs={"slug": self.slug})

@@ -1,0 +1,16 @@
+from django.utils.text import slugify
+
+
+def unique_slug(instance, text, *, field="slug", fallback="item"):
+    """A slug for ``text`` that no other row of ``instance``'s model uses: ``name``, then
+    ``name-2``, ``name-3``… Cut to the field's length so a suffix always fits."""
+    max_length = instance._meta.get_field(field).max_length
+    base = slugify(text)[: max_length - 8].strip("-") or fallback
+    others = type(instance)._default_manager.exclude(pk=instance.pk) if instance.pk else None
+    others = others if others is not None else type(instance)._default_manager.all()
+    taken = set(others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
