@@ -17,6 +17,7 @@ $(VENV)/.installed: $(PY) requirements.txt requirements-dev.txt
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_seeds
 	$(PY) manage.py ensure_admin
 	@echo "Site:  http://$(HOST):$(PORT)/"
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"

@@ -24,8 +24,6 @@ def run_django():
             **(env or {}),
         }
         command = [sys.executable, "-c", code] if code else [sys.executable, "manage.py", *args]
-        return subprocess.run(
-            command, cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=timeout
-        )
+        return subprocess.run(command, cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=timeout)
 
     return run

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -11,6 +13,8 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+
+from newsroom.admin import HTTPS_URL_FIELDS, https_formfield
 
 from .diffs import changed_fields
 from .models import (
@@ -37,6 +41,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
+        formfield_callback = https_formfield
         fields = [
             "headline", "slug", "dek", "body", "section", "status", "published_at", "expires_at",
             "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit",
@@ -58,9 +63,7 @@ class ArticleAdminForm(forms.ModelForm):
         was_published = self.instance.pk and self.initial.get("status") == Article.Status.PUBLISHED
         publishing = cleaned_data.get("status") == Article.Status.PUBLISHED
         if (publishing or was_published) and not self.user.has_perm(PUBLISH_PERMISSION):
-            raise ValidationError(
-                "Only editors can publish or unpublish articles.", code="publish_permission"
-            )
+            raise ValidationError("Only editors can publish or unpublish articles.", code="publish_permission")
         return cleaned_data
 
     def _check_version(self):
@@ -140,6 +143,7 @@ class StateFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -188,14 +192,31 @@ class ArticleAdmin(VersionAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting is an edit of the article as it is now: only those who may change it now
+        may revert it, and the version counter keeps counting up, so a revert form loaded
+        before someone else's save is refused like any other stale form."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            return super().revision_view(request, object_id, version_id, extra_context)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        with transaction.atomic():
+            # Hold the row until the revert is saved or rolled back.
+            version = Article.objects.select_for_update().values_list("version", flat=True).get(pk=article.pk)
+            context = {**(extra_context or {}), "version_before_revert": version}
+            return super().revision_view(request, object_id, version_id, context)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        version_before_revert = (extra_context or {}).get("version_before_revert")
+        if version_before_revert is not None:
+            # The revert wrote the revision's content with the version number it had then.
+            Article.objects.filter(pk=unquote(object_id)).update(version=version_before_revert)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ArticleConflict as conflict:
             # Lost the race between the form's check and the save: nothing was written.
-            self.message_user(
-                request, f"{conflict} Nothing was saved; please reapply your changes.", messages.ERROR
-            )
+            self.message_user(request, f"{conflict} Nothing was saved; please reapply your changes.", messages.ERROR)
             return redirect(request.path)
 
     @admin.display(description="state")
@@ -222,9 +243,7 @@ class ArticleAdmin(VersionAdmin):
             if article.state != "Live":
                 article.status = Article.Status.PUBLISHED
                 article.published_at = now
-                article.expires_at = (
-                    None if article.expires_at and article.expires_at <= now else article.expires_at
-                )
+                article.expires_at = None if article.expires_at and article.expires_at <= now else article.expires_at
                 article.updated_by = request.user
                 article.save()
             published += 1
@@ -239,13 +258,8 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.action(description="Send to review", permissions=["change"])
     def send_to_review(self, request, queryset):
-        if (
-            not self.has_publish_permission(request)
-            and queryset.filter(status=Article.Status.PUBLISHED).exists()
-        ):
-            self.message_user(
-                request, "Only editors can take a published article back to review.", messages.ERROR
-            )
+        if not self.has_publish_permission(request) and queryset.filter(status=Article.Status.PUBLISHED).exists():
+            self.message_user(request, "Only editors can take a published article back to review.", messages.ERROR)
             return
         self._set_status(request, queryset, Article.Status.REVIEW, "Sent to review")
 
@@ -279,9 +293,7 @@ class ArticleAdmin(VersionAdmin):
         article = get_object_or_404(self.get_queryset(request).select_related("section"), pk=pk)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        return TemplateResponse(
-            request, "articles/article_detail.html", {"article": article, "preview": True}
-        )
+        return TemplateResponse(request, "articles/article_detail.html", {"article": article, "preview": True})
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
@@ -325,6 +337,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
 
 class TickerItemInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URL_FIELDS
     model = TickerItem
     fields = ["text", "priority", "article", "url", "starts_at", "expires_at"]
     autocomplete_fields = ["article"]
@@ -369,6 +382,7 @@ class BreakingItemForm(forms.ModelForm):
 
     class Meta:
         model = TickerItem
+        formfield_callback = https_formfield
         fields = ["ticker", "text", "priority", "article", "url", "starts_at", "expires_at"]
 
     def clean(self):
@@ -382,6 +396,7 @@ class BreakingItemForm(forms.ModelForm):
 
 @admin.register(TickerItem)
 class TickerItemAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     form = BreakingItemForm
     list_display = ["text", "ticker", "priority", "live_now", "starts_at", "expires_at"]
     list_filter = ["ticker", "priority"]

@@ -1,7 +1,9 @@
 """Word-level comparison of an article revision with the current version, for the admin."""
 
+from datetime import datetime
 from difflib import SequenceMatcher
 
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -51,6 +53,9 @@ def _as_text(article, field_name, value):
         return str(dict(field.flatchoices).get(value, value))
     if field_name == "body":
         return strip_tags(str(value).replace("</p>", "</p>\n"))
+    if isinstance(value, datetime):
+        # To the minute, as editors set times: revisions keep milliseconds, the form seconds.
+        return timezone.localtime(value).strftime("%d %b %Y %H:%M")
     return str(value)
 
 
@@ -63,7 +68,5 @@ def changed_fields(article, revision_fields):
         then = _as_text(article, name, revision_fields.get(attname))
         now = _as_text(article, name, getattr(article, attname))
         if then != now:
-            changes.append(
-                {"label": article._meta.get_field(name).verbose_name, "diff": word_diff(then, now)}
-            )
+            changes.append({"label": article._meta.get_field(name).verbose_name, "diff": word_diff(then, now)})
     return changes

@@ -19,9 +19,7 @@ HEADLINE_MAX_FOR_AGGREGATORS = 110
 class Section(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(
-        blank=True, help_text="One or two sentences shown at the top of the section page."
-    )
+    description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the section page.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Sections are listed from low to high.")
 
     class Meta:
@@ -73,13 +71,9 @@ class Article(models.Model):
         blank=True,
         help_text="The article's address. Changing it on a published article keeps the old address working.",
     )
-    dek = models.TextField(
-        "summary", blank=True, help_text="One or two sentences under the headline and in listings."
-    )
+    dek = models.TextField("summary", blank=True, help_text="One or two sentences under the headline and in listings.")
     body = ProseEditorField(blank=True, extensions=EDITOR_EXTENSIONS, sanitize=sanitize_html)
-    section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
-    )
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     lead_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True, validators=[validate_image])
     lead_image_alt = models.CharField(
         "alt text",
@@ -89,15 +83,11 @@ class Article(models.Model):
     )
     lead_image_caption = models.CharField("caption", max_length=500, blank=True)
     lead_image_credit = models.CharField("image credit", max_length=200, blank=True)
-    authors = models.ManyToManyField(
-        "authors.Author", through="ArticleAuthor", related_name="articles", blank=True
-    )
+    authors = models.ManyToManyField("authors.Author", through="ArticleAuthor", related_name="articles", blank=True)
     credit_line = models.CharField(
         max_length=200, blank=True, help_text="For wire or partner copy, e.g. “RFE/RL” or “Reuters”."
     )
-    source_name = models.CharField(
-        max_length=200, blank=True, help_text="The publication the story first ran in."
-    )
+    source_name = models.CharField(max_length=200, blank=True, help_text="The publication the story first ran in.")
     source_url = models.URLField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -149,7 +139,13 @@ class Article(models.Model):
         ordering = [F("published_at").desc(nulls_last=True), "-pk"]
         get_latest_by = "published_at"
         permissions = [("publish_article", "Can publish and unpublish articles")]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            # The importer links previous/next stories by headline.
+            models.Index(fields=["headline"], name="article_headline"),
+            models.Index(fields=["previous_headline"], name="article_previous_headline"),
+            models.Index(fields=["next_headline"], name="article_next_headline"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -176,6 +172,9 @@ class Article(models.Model):
             self.slug = unique_slug(self, self.headline, fallback="article")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            # Every write counts a version, however few fields it touches.
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         with transaction.atomic():
             if self.pk and not self._state.adding:
                 self._claim_next_version()
@@ -192,11 +191,7 @@ class Article(models.Model):
         """Optimistic locking: a save based on an out-of-date copy is refused, never merged.
         The row is locked (PostgreSQL) or the write lock held (SQLite) until the save commits."""
         current = (
-            type(self)
-            .objects.select_for_update()
-            .filter(pk=self.pk)
-            .values_list("version", "slug", "status")
-            .first()
+            type(self).objects.select_for_update().filter(pk=self.pk).values_list("version", "slug", "status").first()
         )
         if current is None:
             return
@@ -211,9 +206,7 @@ class Article(models.Model):
 
     def clean(self):
         if self.lead_image and not self.lead_image_alt.strip():
-            raise ValidationError(
-                {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
-            )
+            raise ValidationError({"lead_image_alt": "Describe the lead image for readers who cannot see it."})
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if self.expires_at and self.published_at and self.expires_at <= self.published_at:

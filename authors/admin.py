@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 
+from newsroom.admin import HTTPS_URL_FIELDS
+
 from .models import Author
 
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["thumbnail", "name", "job_title", "article_count", "user"]
     list_display_links = ["thumbnail", "name"]
     list_select_related = ["user"]
@@ -20,7 +23,9 @@ class AuthorAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("bylines", distinct=True))
+        # Grouping drops Meta.ordering; the byline autocomplete pages through this list.
+        articles = Count("bylines", distinct=True)
+        return super().get_queryset(request).annotate(article_count=articles).order_by(*Author._meta.ordering)
 
     @admin.display(description="photo")
     def thumbnail(self, author):

@@ -28,9 +28,7 @@ class Author(models.Model):
     social_url = models.URLField(
         "social profile", blank=True, help_text="A public profile, e.g. on Mastodon or Bluesky."
     )
-    email = models.EmailField(
-        blank=True, help_text="Private contact address for editors; never shown to readers."
-    )
+    email = models.EmailField(blank=True, help_text="Private contact address for editors; never shown to readers.")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

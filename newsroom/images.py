@@ -25,7 +25,7 @@ def validate_image(file):
             width, height = image.size
             if width * height > settings.IMAGE_MAX_PIXELS:
                 raise ValidationError(
-                    "This image is %(width)s by %(height)s pixels; the most accepted is %(limit)s megapixels.",  # noqa: E501
+                    "This image is %(width)s by %(height)s pixels; the most accepted is %(limit)s megapixels.",
                     code="image_too_many_pixels",
                     params={
                         "width": width,
@@ -43,9 +43,7 @@ def validate_image(file):
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(
-            "This image has too many pixels to be processed safely.", code="image_bomb"
-        ) from None
+        raise ValidationError("This image has too many pixels to be processed safely.", code="image_bomb") from None
     except Exception:
         raise ValidationError(
             "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.", code="image_invalid"

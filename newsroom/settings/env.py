@@ -45,7 +45,6 @@ def env_required(name):
     value = os.environ.get(name, "").strip()
     if not value:
         raise ImproperlyConfigured(
-            f"{name} is not set. Production settings refuse to start without it; "
-            f"see docs in README.md (Configuration)."
+            f"{name} is not set. Production settings refuse to start without it; see docs in README.md (Configuration)."
         )
     return value

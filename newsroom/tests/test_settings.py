@@ -117,17 +117,13 @@ def test_production_refuses_to_start_without_secrets(run_django, missing):
 
 
 def test_production_passes_the_deploy_check(run_django):
-    result = run_django(
-        "check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV, settings="newsroom.settings.prod"
-    )
+    result = run_django("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV, settings="newsroom.settings.prod")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_logs_one_json_object_per_line(run_django):
-    code = (
-        "import django, logging; django.setup()\nlogging.getLogger('newsroom').warning('hello %s', 'world')"
-    )
+    code = "import django, logging; django.setup()\nlogging.getLogger('newsroom').warning('hello %s', 'world')"
     result = run_django(code=code, env=PROD_ENV, settings="newsroom.settings.prod")
     assert result.returncode == 0, result.stderr
     entry = json.loads(result.stderr.strip().splitlines()[-1])

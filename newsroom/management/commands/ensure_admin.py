@@ -18,8 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
-                "ensure_admin only runs in development (DEBUG on). "
-                "In production, use 'manage.py createsuperuser'."
+                "ensure_admin only runs in development (DEBUG on). In production, use 'manage.py createsuperuser'."
             )
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():

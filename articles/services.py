@@ -1,0 +1,266 @@
+"""Writes that span several models. The importer's pages become rows here and nowhere else."""
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import reversion
+from django.db import transaction
+from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.seed_parser import SeedPage
+from authors.models import Author
+from newsroom.slugs import unique_slug
+
+from .html import paragraphs_to_html
+from .models import Article, ArticleAuthor, SourceFile, Ticker, TickerItem
+
+BREAKING_NEWS = "breaking-news"
+# What the importer writes to an article; the body is sanitised HTML built from plain text.
+IMPORTED_FIELDS = {"headline", "credit_line", "source_name", "previous_headline", "next_headline", "status"}
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
+
+
+def story_fingerprint(headline, byline):
+    """The identity of a story: the same headline and byline under any file name, whatever the
+    case, spacing, quote style or Unicode form, is the same story."""
+
+    def normalise(text):
+        text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).casefold()
+        return re.sub(r"\s+", " ", text).strip()
+
+    return hashlib.sha256(f"{normalise(headline)}\x1f{normalise(byline)}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """A parsed page and the file it came from."""
+
+    name: str
+    sha256: str
+    page: SeedPage
+
+
+@dataclass
+class ImportOutcome:
+    """What importing one file did."""
+
+    source_name: str
+    result: str  # "created", "updated" or "unchanged"
+    article: Article
+    authors_created: int = 0
+    ticker_items_created: int = 0
+
+
+class SeedImporter:
+    """Turns parsed seed pages into articles, authors, bylines, ticker items and source-file
+    records.
+
+    ``import_files`` writes a group of files in one transaction, with one query per kind of
+    row rather than per file, so that a large import runs at database speed. Every file is
+    atomic either way: if anything in the group fails, none of it is written, and the caller
+    retries the files one by one to find and refuse the bad one.
+    """
+
+    def __init__(self, *, status=Article.Status.PUBLISHED):
+        self.status = status
+        self._forget()
+
+    def _forget(self):
+        """Drop what this run has learnt from the database (after a rollback it may be wrong)."""
+        self._authors = {}  # name -> (pk, has a bio)
+        self._ticker = None
+        self._ticker_texts = None
+
+    def unchanged(self, hashes):
+        """The names, among ``{file name: sha256}``, imported before with exactly these bytes."""
+        known = dict(SourceFile.objects.filter(name__in=list(hashes)).values_list("name", "sha256"))
+        return {name for name, sha256 in hashes.items() if known.get(name) == sha256}
+
+    def import_files(self, files, *, now=None):
+        """Import ``files`` (SeedFile) in one transaction; returns one ImportOutcome each."""
+        now = now or timezone.now()
+        try:
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_comment(f"Imported from {', '.join(file.name for file in files)}"[:1000])
+                return self._write(files, now)
+        except BaseException:
+            self._forget()
+            raise
+
+    def _write(self, files, now):
+        outcomes = self._write_articles(files, now)
+        created = [outcome for outcome in outcomes if outcome.result == "created"]
+        self._write_bylines(files, outcomes)
+        self._write_ticker_items(files, outcomes, now)
+        self._write_source_files(files, outcomes, now)
+        # Revisions for the new articles, with their bylines, without a query per article.
+        bylines = Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+        prefetch_related_objects([outcome.article for outcome in created], bylines)
+        for outcome in created:
+            reversion.add_to_revision(outcome.article)
+        link_navigation([outcome.article for outcome in outcomes])
+        return outcomes
+
+    def _write_articles(self, files, now):
+        fingerprints = [story_fingerprint(file.page.headline, file.page.byline) for file in files]
+        by_fingerprint = Article.objects.in_bulk(fingerprints, field_name="fingerprint")
+        by_source = {
+            source.name: source.article
+            for source in SourceFile.objects.filter(name__in=[file.name for file in files]).select_related("article")
+        }
+        outcomes, new_articles = [], []
+        for file, fingerprint in zip(files, fingerprints, strict=True):
+            content = {
+                "headline": file.page.headline,
+                "body": paragraphs_to_html(file.page.body),
+                "credit_line": file.page.byline or "",
+                "source_name": file.page.publisher or "",
+                "previous_headline": file.page.previous or "",
+                "next_headline": file.page.next or "",
+            }
+            article = by_fingerprint.get(fingerprint)
+            if article is None and file.name in by_source:
+                # The file was imported before and its headline or byline has changed since.
+                article = by_source[file.name]
+                by_fingerprint[fingerprint] = article
+                content["fingerprint"] = fingerprint
+            if article is None:
+                article = Article(fingerprint=fingerprint, status=self.status, version=1, **content)
+                if self.status == Article.Status.PUBLISHED:
+                    article.published_at = now
+                _validate(article, IMPORTED_FIELDS)
+                new_articles.append(article)
+                by_fingerprint[fingerprint] = article
+                outcomes.append(ImportOutcome(file.name, "created", article))
+            elif article.pk is None:  # the same story twice in this group
+                outcomes.append(ImportOutcome(file.name, "unchanged", article))
+            else:
+                outcomes.append(ImportOutcome(file.name, _update(article, content), article))
+        _assign_slugs(new_articles)
+        Article.objects.bulk_create(new_articles)
+        return outcomes
+
+    def _write_bylines(self, files, outcomes):
+        """Authors are matched by name; an imported bio fills an empty one and never replaces
+        one an editor wrote."""
+        named = [(file.page.author, outcome) for file, outcome in zip(files, outcomes, strict=True) if file.page.author]
+        unknown = {author.name for author, _ in named} - self._authors.keys()
+        for pk, name, bio in Author.objects.filter(name__in=unknown).order_by("-pk").values_list("pk", "name", "bio"):
+            self._authors[name] = (pk, bool(bio))  # the oldest of namesakes wins
+        new_authors = {}
+        for author, outcome in named:
+            if author.name not in self._authors and author.name not in new_authors:
+                new_authors[author.name] = Author(name=author.name, bio=author.bio)
+                outcome.authors_created += 1
+        for author in new_authors.values():
+            author.slug = unique_slug(author, author.name, fallback="author")
+            _validate(author)
+        Author.objects.bulk_create(new_authors.values())
+        self._authors.update({author.name: (author.pk, bool(author.bio)) for author in new_authors.values()})
+
+        existing = set(
+            ArticleAuthor.objects.filter(
+                article__in=[o.article for _, o in named if o.result != "created"]
+            ).values_list("article_id", "author_id")
+        )
+        bylines = []
+        for author, outcome in named:
+            pk, has_bio = self._authors[author.name]
+            if author.bio and not has_bio:
+                Author.objects.filter(pk=pk, bio="").update(bio=author.bio)
+                self._authors[author.name] = (pk, True)
+            if (outcome.article.pk, pk) not in existing:
+                existing.add((outcome.article.pk, pk))
+                bylines.append(ArticleAuthor(article=outcome.article, author_id=pk, role=ArticleAuthor.Role.WRITER))
+        ArticleAuthor.objects.bulk_create(bylines)
+
+    def _write_ticker_items(self, files, outcomes, now):
+        """One live "Breaking News" item per distinct text."""
+        if self._ticker is None:
+            self._ticker, _ = Ticker.objects.get_or_create(slug=BREAKING_NEWS, defaults={"name": "Breaking News"})
+            self._ticker_texts = set(self._ticker.items.values_list("text", flat=True))
+        items = []
+        for file, outcome in zip(files, outcomes, strict=True):
+            for text in file.page.ticker:
+                if text not in self._ticker_texts:
+                    item = TickerItem(ticker=self._ticker, text=text, starts_at=now)
+                    _validate(item)
+                    items.append(item)
+                    self._ticker_texts.add(text)
+                    outcome.ticker_items_created += 1
+        TickerItem.objects.bulk_create(items)
+
+    def _write_source_files(self, files, outcomes, now):
+        records = {
+            file.name: SourceFile(name=file.name, sha256=file.sha256, article=outcome.article, imported_at=now)
+            for file, outcome in zip(files, outcomes, strict=True)
+        }
+        existing = SourceFile.objects.filter(name__in=list(records)).in_bulk(field_name="name")
+        for name, record in existing.items():
+            record.sha256, record.article, record.imported_at = (
+                records[name].sha256,
+                records[name].article,
+                now,
+            )
+        SourceFile.objects.bulk_update(existing.values(), ["sha256", "article", "imported_at"])
+        SourceFile.objects.bulk_create([record for name, record in records.items() if name not in existing])
+
+
+def _update(article, content):
+    """Apply changed content to an existing article through ``save()``, which keeps a
+    revision; returns "updated" or "unchanged". The publication time never moves."""
+    changed = {name: value for name, value in content.items() if getattr(article, name) != value}
+    if not changed:
+        return "unchanged"
+    for name, value in changed.items():
+        setattr(article, name, value)
+    if "previous_headline" in changed:
+        article.previous_article = None
+    if "next_headline" in changed:
+        article.next_article = None
+    _validate(article, IMPORTED_FIELDS)
+    article.save()
+    return "updated"
+
+
+def _assign_slugs(articles):
+    """Unique slugs for new articles with one query for the usual case (no collision)."""
+    bases = [slugify(article.headline)[:247].strip("-") or "article" for article in articles]
+    taken = set(Article.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    for article, base in zip(articles, bases, strict=True):
+        slug = base if base not in taken else unique_slug(article, article.headline, fallback="article")
+        number = 1
+        while slug in taken:  # collides with another article of this group
+            number += 1
+            slug = f"{base}-{number}"
+        article.slug = slug
+        taken.add(slug)
+
+
+def link_navigation(articles):
+    """Turn previous/next headlines into links between articles, in both directions: the
+    given articles' own, and those of other articles that named one of them before it
+    existed. One UPDATE per direction; links are derived data, written without a revision."""
+    pks = [article.pk for article in articles]
+    headlines = {article.headline for article in articles}
+    for field in ("previous", "next"):
+        named = f"{field}_headline"
+        first_with_headline = (
+            Article.objects.filter(headline=OuterRef(named)).exclude(pk=OuterRef("pk")).order_by("pk").values("pk")[:1]
+        )
+        Article.objects.filter(Q(pk__in=pks) | Q(**{f"{named}__in": headlines}), **{f"{field}_article": None}).exclude(
+            **{named: ""}
+        ).update(**{f"{field}_article": Subquery(first_with_headline)})
+
+
+def _validate(instance, fields=None):
+    """Field-level checks (lengths, choices, URLs) of ``fields`` (default: all) so that bad
+    input is refused with a clear message on every database; uniqueness is left to the
+    database's constraints."""
+    exclude = None if fields is None else [f.name for f in instance._meta.fields if f.name not in fields]
+    instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)

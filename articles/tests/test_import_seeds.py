@@ -1,0 +1,352 @@
+"""The import_seeds command and the importer service behind it, against a real database."""
+
+import hashlib
+import itertools
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article, ArticleAuthor, SourceFile, TickerItem
+from articles.services import story_fingerprint
+from authors.models import Author
+from newsroom.settings.base import BASE_DIR
+
+pytestmark = pytest.mark.django_db
+
+SEED = BASE_DIR / "seeds" / "000_1d03e6d351da8d54.txt"
+
+
+def page(headline, *paragraphs, byline=None, ticker=None, previous=None, next=None, author=None, bio=None):
+    """A page in the scraped format."""
+    blocks = []
+    if ticker:
+        blocks += ["Breaking News:", ticker]
+    blocks += [headline, *(paragraphs or ["A paragraph of the story."])]
+    if byline:
+        blocks.append(f"By {byline}")
+    blocks += ["More Top Reads From Example News", "Back to homepage", "Loading ..."]
+    if previous:
+        blocks.append(f"« Previous: {previous}")
+    if next:
+        blocks.append(f"Next: {next} »")
+    if author:
+        blocks += [author, f"{bio or 'Writes about energy and'}… More"]
+    return "\n\n".join(blocks) + "\n"
+
+
+def write(folder, name, text):
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(*args, expect_exit=0):
+    """Run the command; return (stdout, stderr) and check the exit status."""
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_seeds", *map(str, args), stdout=out, stderr=err)
+        status = 0
+    except SystemExit as exit:
+        status = exit.code
+    assert status == expect_exit, err.getvalue()
+    return out.getvalue(), err.getvalue()
+
+
+def summary(out):
+    return out.strip().splitlines()[-1]
+
+
+def test_imports_the_real_seed_page():
+    out, _ = run(SEED)
+    assert summary(out) == (
+        "Files found: 1. Articles created: 1, updated: 0, unchanged: 0. Authors created: 1. "
+        "Ticker items created: 1. Files refused: 0."
+    )
+    article = Article.objects.get()
+    assert article.headline == "U.S. Intelligence Claims Russia Is Buying Weapons From North Korea"
+    assert article.credit_line == "RFE/RL"
+    assert article.source_name == "Oilprice.com"
+    assert article.body.count("<p>") == 10
+    assert article.previous_headline == "China Replaces Russia As Dominant Force In Central Asia"
+    assert article.next_headline == "Russia Security Chief Threatens Nuclear Option To Protect New Territories"
+    assert article.fingerprint == story_fingerprint(article.headline, "RFE/RL")
+    assert Article.objects.published().get() == article
+    author = Author.objects.get()
+    assert author.name == "RFE/RL staff"
+    assert author.bio.endswith("We provide what many…")
+    assert list(article.authors.all()) == [author]
+    item = TickerItem.objects.live().get()
+    assert item.text == "Asian Oil Imports Dropped in April"
+    assert item.ticker.slug == "breaking-news"
+    source = SourceFile.objects.get()
+    assert source.name == SEED.name
+    assert source.article == article
+    assert source.sha256 == hashlib.sha256(SEED.read_bytes()).hexdigest()
+
+
+def test_with_no_path_imports_the_repo_seeds_folder():
+    out, _ = run()
+    assert summary(out).startswith(f"Files found: {len(list((BASE_DIR / 'seeds').glob('*.txt')))}.")
+    assert Article.objects.filter(headline__startswith="U.S. Intelligence Claims").exists()
+
+
+def test_reimport_changes_nothing_and_reports_unchanged():
+    run(SEED)
+    article = Article.objects.get()
+    versions = Version.objects.count()
+    out, _ = run(SEED)
+    assert summary(out) == (
+        "Files found: 1. Articles created: 0, updated: 0, unchanged: 1. Authors created: 0. "
+        "Ticker items created: 0. Files refused: 0."
+    )
+    fresh = Article.objects.get()
+    assert fresh.published_at == article.published_at
+    assert fresh.version == article.version
+    assert fresh.updated_at == article.updated_at
+    assert Version.objects.count() == versions
+    assert (Author.objects.count(), TickerItem.objects.count(), SourceFile.objects.count()) == (1, 1, 1)
+
+
+def test_changed_file_updates_its_article_in_place_with_a_revision(tmp_path):
+    path = write(tmp_path, "story.txt", page("Storm hits coast", "First version.", byline="Ana Díaz"))
+    run(path)
+    article = Article.objects.get()
+    versions = Version.objects.get_for_object(article).count()
+
+    write(tmp_path, "story.txt", page("Storm hits coast", "Second version.", "More news.", byline="Ana Díaz"))
+    out, _ = run(path)
+    assert "Articles created: 0, updated: 1, unchanged: 0" in summary(out)
+    updated = Article.objects.get()
+    assert updated.pk == article.pk
+    assert updated.body == "<p>Second version.</p><p>More news.</p>"
+    assert updated.published_at == article.published_at
+    assert Version.objects.get_for_object(updated).count() == versions + 1
+    assert SourceFile.objects.get().sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_changed_headline_in_the_same_file_updates_the_same_article(tmp_path):
+    path = write(tmp_path, "story.txt", page("Storm hits coast", byline="Ana Díaz"))
+    run(path)
+    write(tmp_path, "story.txt", page("Storm hits the coast", byline="Ana Díaz"))
+    run(path)
+    article = Article.objects.get()
+    assert article.headline == "Storm hits the coast"
+    assert article.fingerprint == story_fingerprint("Storm hits the coast", "Ana Díaz")
+
+
+def test_same_story_under_another_file_name_is_one_article(tmp_path):
+    write(tmp_path, "a.txt", page("Prices fall", "Oil prices fell.", byline="Li Wei"))
+    write(
+        tmp_path, "b.txt", "\ufeff" + page("Prices  fall ", "Oil prices fell.", byline="Li Wei").replace("\n", "\r\n")
+    )
+    out, _ = run(tmp_path)
+    assert "Articles created: 1, updated: 0, unchanged: 1" in summary(out)
+    article = Article.objects.get()
+    assert sorted(article.source_files.values_list("name", flat=True)) == ["a.txt", "b.txt"]
+
+
+def test_fingerprint_ignores_case_spacing_quotes_and_unicode_form():
+    assert story_fingerprint("The “Big” Storm", "Zoë  Brontë") == story_fingerprint(
+        'the "big"  storm ', "Zoe\u0308 Brontë"
+    )
+    assert story_fingerprint("The storm", "A") != story_fingerprint("The storm", "B")
+    assert story_fingerprint("The storm", None) == story_fingerprint("The storm", "")
+
+
+def test_draft_status_imports_for_review(tmp_path):
+    run(write(tmp_path, "a.txt", page("Quiet day", byline="Li Wei")), "--status", "draft")
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at is None
+    assert not Article.objects.published().exists()
+
+
+CHAIN = [
+    ("one.txt", page("First story", byline="A", next="Second story")),
+    ("two.txt", page("Second story", byline="A", previous="First story", next="Third story")),
+    ("three.txt", page("Third story", byline="A", previous="Second story")),
+]
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_previous_and_next_become_links_in_any_import_order(tmp_path, order):
+    for index in order:
+        name, text = CHAIN[index]
+        run(write(tmp_path, name, text))
+    first, second, third = (Article.objects.get(headline=f"{n} story") for n in ("First", "Second", "Third"))
+    assert first.next_article == second
+    assert second.previous_article == first
+    assert second.next_article == third
+    assert third.previous_article == second
+    assert first.previous_article is None
+    assert third.next_article is None
+
+
+def test_unresolved_navigation_keeps_the_headline(tmp_path):
+    run(write(tmp_path, "a.txt", page("Lonely story", byline="A", previous="Never imported")))
+    article = Article.objects.get()
+    assert article.previous_headline == "Never imported"
+    assert article.previous_article is None
+
+
+def test_authors_are_matched_by_name_across_pages(tmp_path):
+    write(tmp_path, "a.txt", page("Story one", byline="Zoë Brontë", author="Zoë Brontë", bio="Covers science and"))
+    write(tmp_path, "b.txt", page("Story two", byline="Zoë Brontë", author="Zoë Brontë", bio="Covers science and"))
+    out, _ = run(tmp_path)
+    assert "Authors created: 1." in summary(out)
+    author = Author.objects.get()
+    assert author.articles.count() == 2
+    assert author.bio == "Covers science and…"
+
+
+def test_byline_only_names_the_author_with_an_empty_bio(tmp_path):
+    run(write(tmp_path, "a.txt", page("Story", byline="Jo March for The Globe")))
+    author = Author.objects.get()
+    assert author.name == "Jo March"
+    assert author.bio == ""
+    article = Article.objects.get()
+    assert article.credit_line == "Jo March for The Globe"
+
+
+def test_imported_bio_fills_an_empty_bio_but_never_replaces_an_editors(tmp_path):
+    Author.objects.create(name="Editor Kept", bio="Written by an editor.")
+    Author.objects.create(name="Empty Bio")
+    write(tmp_path, "a.txt", page("Story a", byline="X", author="Editor Kept", bio="Scraped bio"))
+    write(tmp_path, "b.txt", page("Story b", byline="Y", author="Empty Bio", bio="Scraped bio"))
+    run(tmp_path)
+    assert Author.objects.get(name="Editor Kept").bio == "Written by an editor."
+    assert Author.objects.get(name="Empty Bio").bio == "Scraped bio…"
+    assert Author.objects.count() == 2
+
+
+def test_one_ticker_item_per_distinct_text(tmp_path):
+    write(tmp_path, "a.txt", page("Story a", byline="X", ticker="Markets close higher"))
+    write(tmp_path, "b.txt", page("Story b", byline="X", ticker="Markets close higher"))
+    write(tmp_path, "c.txt", page("Story c", byline="X", ticker="Storm warning issued"))
+    out, _ = run(tmp_path)
+    assert "Ticker items created: 2." in summary(out)
+    assert sorted(TickerItem.objects.live().values_list("text", flat=True)) == [
+        "Markets close higher",
+        "Storm warning issued",
+    ]
+
+
+def test_imported_body_is_sanitised(tmp_path):
+    run(write(tmp_path, "a.txt", page("Story", "<script>alert(1)</script> <img src=x onerror=alert(1)>", byline="X")))
+    body = Article.objects.get().body
+    assert "<script" not in body
+    assert "<img" not in body
+    assert body.startswith("<p>&lt;script&gt;")
+
+
+def test_a_refused_file_among_good_ones_leaves_nothing_and_the_run_goes_on(tmp_path):
+    write(tmp_path, "1-good.txt", page("Good one", byline="X", ticker="First alert"))
+    write(tmp_path, "2-empty.txt", "")
+    # Parses, then fails while writing: the article and author it created must roll back.
+    write(tmp_path, "3-bad.txt", page("Bad one", byline="Y", author="Bad Author", ticker="x" * 300))
+    write(tmp_path, "4-good.txt", page("Good two", byline="X"))
+    out, err = run(tmp_path, expect_exit=1)
+    assert summary(out) == (
+        "Files found: 4. Articles created: 2, updated: 0, unchanged: 0. Authors created: 1. "
+        "Ticker items created: 1. Files refused: 2."
+    )
+    assert "2-empty.txt" in err
+    assert "empty" in err.lower()
+    assert "3-bad.txt" in err
+    assert "280" in err
+    assert sorted(Article.objects.values_list("headline", flat=True)) == ["Good one", "Good two"]
+    assert not Author.objects.filter(name="Bad Author").exists()
+    assert sorted(SourceFile.objects.values_list("name", flat=True)) == ["1-good.txt", "4-good.txt"]
+
+
+def test_refusals_are_named_even_at_verbosity_zero(tmp_path):
+    write(tmp_path, "nul.txt", "Headline\n\nBody\x00")
+    _out, err = run(tmp_path, "--verbosity", "0", expect_exit=1)
+    assert "nul.txt" in err
+
+
+def test_verbosity_two_prints_one_line_per_file(tmp_path):
+    write(tmp_path, "a.txt", page("Story a", byline="X"))
+    write(tmp_path, "b.txt", page("Story b", byline="X"))
+    run(tmp_path)
+    write(tmp_path, "c.txt", page("Story c", byline="X"))
+    out, _ = run(tmp_path, "--verbosity", "2")
+    lines = out.strip().splitlines()
+    assert lines[:-1] == ["unchanged a.txt", "unchanged b.txt", "created   c.txt → story-c"]
+
+
+def test_windows_1252_file_is_imported_with_a_warning(tmp_path):
+    (tmp_path / "legacy.txt").write_bytes(page("Café owners protest", "Prices rose 5€.", byline="X").encode("cp1252"))
+    _out, err = run(tmp_path)
+    assert "legacy.txt" in err
+    assert "Windows-1252" in err or "cp1252" in err.lower()
+    assert Article.objects.get().headline == "Café owners protest"
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="neither a file nor a folder"):
+        call_command("import_seeds", str(tmp_path / "nowhere"))
+
+
+def test_dry_run_writes_nothing_and_prints_the_json_contract(tmp_path):
+    write(tmp_path, "a.txt", SEED.read_text(encoding="utf-8"))
+    write(tmp_path, "b.txt", "   \n\n  ")
+    out, err = run(tmp_path, "--dry-run", "--format=json", expect_exit=1)
+    parsed = json.loads(out)
+    assert [entry["source"] for entry in parsed] == ["a.txt", "b.txt"]
+    good, bad = parsed
+    assert list(good) == [
+        "source",
+        "sha256",
+        "ticker",
+        "headline",
+        "body",
+        "byline",
+        "publisher",
+        "previous",
+        "next",
+        "author",
+    ]
+    assert good["sha256"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
+    assert good["ticker"] == ["Asian Oil Imports Dropped in April"]
+    assert len(good["body"]) == 10
+    assert good["byline"] == "RFE/RL"
+    assert good["publisher"] == "Oilprice.com"
+    assert good["author"]["name"] == "RFE/RL staff"
+    assert set(bad) == {"source", "error"}
+    assert "Files found: 2. Parsed: 1. Files refused: 1." in err
+    assert not Article.objects.exists()
+    assert not Author.objects.exists()
+    assert not SourceFile.objects.exists()
+    assert not TickerItem.objects.exists()
+
+
+def test_dry_run_json_for_a_page_with_nobody_named(tmp_path):
+    write(tmp_path, "a.txt", "Headline only story\n\nJust a paragraph.\n")
+    out, _ = run(tmp_path, "--dry-run", "--format=json")
+    (entry,) = json.loads(out)
+    assert entry["author"] is None
+    assert entry["byline"] is None
+    assert entry["publisher"] is None
+    assert entry["ticker"] == []
+
+
+def test_json_format_needs_dry_run():
+    with pytest.raises(CommandError, match="--dry-run"):
+        call_command("import_seeds", "--format=json")
+
+
+def test_reimport_never_moves_the_publication_time_even_when_updated(tmp_path):
+    path = write(tmp_path, "a.txt", page("Story", "One.", byline="X"))
+    run(path)
+    first = Article.objects.get().published_at
+    assert first <= timezone.now()
+    write(tmp_path, "a.txt", page("Story", "Two.", byline="X"))
+    run(path)
+    assert Article.objects.get().published_at == first
+    assert ArticleAuthor.objects.count() == 1
