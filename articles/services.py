@@ -76,10 +76,9 @@ class SeedImporter:
         self._ticker = None
         self._ticker_texts = None
 
-    def unchanged(self, hashes):
-        """The names, among ``{file name: sha256}``, imported before with exactly these bytes."""
-        known = dict(SourceFile.objects.filter(name__in=list(hashes)).values_list("name", "sha256"))
-        return {name for name, sha256 in hashes.items() if known.get(name) == sha256}
+    def known_hashes(self, names):
+        """``{file name: sha256}`` of the files among ``names`` imported before."""
+        return dict(SourceFile.objects.filter(name__in=names).values_list("name", "sha256"))
 
     def import_files(self, files, *, now=None):
         """Import ``files`` (SeedFile) in one transaction; returns one ImportOutcome each."""
@@ -189,7 +188,7 @@ class SeedImporter:
             for text in file.page.ticker:
                 if text not in self._ticker_texts:
                     item = TickerItem(ticker=self._ticker, text=text, starts_at=now)
-                    _validate(item)
+                    _validate(item, {"text"})
                     items.append(item)
                     self._ticker_texts.add(text)
                     outcome.ticker_items_created += 1

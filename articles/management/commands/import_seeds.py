@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from articles.models import Article, ArticleConflict
+from articles.seed_files import read_groups
 from articles.seed_parser import SeedParseError, parse_seed_bytes
 from articles.services import SeedFile, SeedImporter
 
@@ -51,18 +52,6 @@ class Tally:
         setattr(self, outcome.result, getattr(self, outcome.result) + 1)
         self.authors += outcome.authors_created
         self.ticker_items += outcome.ticker_items_created
-
-
-def chunks(files, size):
-    """Groups of up to ``size`` (path, bytes) pairs, read as they are needed."""
-    group = []
-    for path in files:
-        group.append((path, path.read_bytes()))
-        if len(group) == size:
-            yield group
-            group = []
-    if group:
-        yield group
 
 
 def seed_files(paths):
@@ -114,49 +103,47 @@ class Command(BaseCommand):
     def import_files(self, files, status, verbosity):
         importer = SeedImporter(status=status)
         tally = Tally()
-        for group in chunks(files, GROUP_SIZE):
+        for group in read_groups(files, size=GROUP_SIZE, known_hashes=importer.known_hashes):
             tally.found += len(group)
-            hashes = {path.name: hashlib.sha256(data).hexdigest() for path, data in group}
-            unchanged = importer.unchanged(hashes)
-            parsed, results = [], {}
-            for path, data in group:
-                if path.name in unchanged:
-                    results[path] = "unchanged"
-                    continue
-                try:
-                    page, warnings = parse_seed_bytes(data, source=path.name)
-                except SeedParseError as error:
-                    results[path] = self.refuse(tally, path, error)
-                    continue
-                self.warn(warnings)
-                parsed.append((path, SeedFile(name=path.name, sha256=hashes[path.name], page=page)))
-            try:
-                outcomes = importer.import_files([file for _, file in parsed])
-            except IMPORT_ERRORS:
-                # Something in the group is bad: find it by importing the files one by one.
-                outcomes = []
-                for path, file in parsed:
-                    try:
-                        outcomes += importer.import_files([file])
-                    except IMPORT_ERRORS as error:
-                        results[path] = self.refuse(tally, path, error)
-            by_name = {outcome.source_name: outcome for outcome in outcomes}
-            for path, _ in group:
-                outcome = by_name.get(path.name)
-                if outcome:
-                    tally.count(outcome)
-                    results[path] = f"{outcome.result:<9} {path.name} → {outcome.article.slug}"
-                elif results.get(path) == "unchanged":
+            lines, to_import = {}, []
+            for read in group:
+                if read.unchanged:
                     tally.unchanged += 1
-                    results[path] = f"unchanged {path.name}"
-                if verbosity >= 2 and results.get(path):
-                    self.stdout.write(results[path])
+                    lines[read.path] = f"unchanged {read.path.name}"
+                elif read.error:
+                    self.refuse(tally, read.path, read.error)
+                else:
+                    self.warn(read.warnings)
+                    to_import.append((read.path, SeedFile(name=read.path.name, sha256=read.sha256, page=read.page)))
+            for path, outcome in self.write(importer, to_import, tally):
+                tally.count(outcome)
+                lines[path] = f"{outcome.result:<9} {path.name} → {outcome.article.slug}"
+            if verbosity >= 2:
+                for read in group:
+                    if read.path in lines:
+                        self.stdout.write(lines[read.path])
         return tally
+
+    def write(self, importer, files, tally):
+        """Import a group in one transaction; if anything in it is bad, import the files one
+        by one to refuse just the bad ones. Yields (path, ImportOutcome)."""
+        try:
+            outcomes = importer.import_files([file for _, file in files])
+            yield from zip([path for path, _ in files], outcomes, strict=True)
+            return
+        except IMPORT_ERRORS:
+            pass
+        for path, file in files:
+            try:
+                (outcome,) = importer.import_files([file])
+            except IMPORT_ERRORS as error:
+                self.refuse(tally, path, error)
+            else:
+                yield path, outcome
 
     def refuse(self, tally, path, error):
         tally.refused += 1
         self.stderr.write(self.style.ERROR(f"Refused {path}: {error}"))
-        return None
 
     def parse_only(self, files, format):
         """Parse every file and print the result, streaming the JSON list one file at a time."""
