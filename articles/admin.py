@@ -28,6 +28,7 @@ from .models import (
     Ticker,
     TickerItem,
 )
+from .views import article_page_context, with_page_data
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -290,10 +291,11 @@ class ArticleAdmin(VersionAdmin):
     @method_decorator(never_cache)
     def preview_view(self, request, pk):
         """The article exactly as readers would see it, whatever its status."""
-        article = get_object_or_404(self.get_queryset(request).select_related("section"), pk=pk)
+        article = get_object_or_404(with_page_data(Article.objects.all()), pk=pk)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        return TemplateResponse(request, "articles/article_detail.html", {"article": article, "preview": True})
+        context = {"article": article, "preview": True, **article_page_context(article, request)}
+        return TemplateResponse(request, "articles/article_detail.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 
-from newsroom.images import validate_image
+from newsroom.images import image_size, validate_image
 from newsroom.slugs import unique_slug
 
 from .html import EDITOR_EXTENSIONS, sanitize_html
@@ -74,7 +74,13 @@ class Article(models.Model):
     dek = models.TextField("summary", blank=True, help_text="One or two sentences under the headline and in listings.")
     body = ProseEditorField(blank=True, extensions=EDITOR_EXTENSIONS, sanitize=sanitize_html)
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
-    lead_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True, validators=[validate_image])
+    lead_image = models.ImageField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        validators=[validate_image],
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_alt = models.CharField(
         "alt text",
         max_length=300,
@@ -168,6 +174,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        self._measure_lead_image()
         if not self.slug:
             self.slug = unique_slug(self, self.headline, fallback="article")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -186,6 +193,13 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def _measure_lead_image(self):
+        """Keep the lead image's pixel size for width/height attributes, read from its header."""
+        if not self.lead_image:
+            self.lead_image_width = self.lead_image_height = None
+        elif self.lead_image_width is None or not self.lead_image._committed:
+            self.lead_image_width, self.lead_image_height = image_size(self.lead_image)
 
     def _claim_next_version(self):
         """Optimistic locking: a save based on an out-of-date copy is refused, never merged.

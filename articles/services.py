@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from articles.seed_parser import SeedPage
 from authors.models import Author
+from newsroom.cache import invalidate_pages
 from newsroom.slugs import unique_slug
 
 from .html import paragraphs_to_html
@@ -103,6 +104,7 @@ class SeedImporter:
         for outcome in created:
             reversion.add_to_revision(outcome.article)
         link_navigation([outcome.article for outcome in outcomes])
+        invalidate_pages()  # bulk writes send no signals
         return outcomes
 
     def _write_articles(self, files, now):

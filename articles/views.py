@@ -1,28 +1,147 @@
-from django.shortcuts import redirect
-from django.views.generic import DetailView
+from datetime import timedelta
 
-from .models import Article, Section, SlugRedirect
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import patch_cache_control
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+
+from newsroom.renditions import responsive_image
+
+from .filters import ArchiveFilter
+from .models import Article, ArticleAuthor, Section, SlugRedirect, TickerItem
+from .structured_data import news_article
+
+MORE_TOP_READS = 5
+UPDATE_WORTH_SHOWING = timedelta(minutes=5)
+
+
+def public_articles():
+    """Published articles with what a listing shows: section and bylines, in two queries."""
+    bylines = ArticleAuthor.objects.select_related("author")
+    return (
+        Article.objects.published()
+        .select_related("section")
+        .prefetch_related(Prefetch("bylines", queryset=bylines))
+        .defer("body")
+    )
+
+
+def _neighbour(direction):
+    """The published article just before or after this one, as (slug, headline) subqueries."""
+    published = Article.objects.published()
+    if direction == "previous":
+        candidates = published.filter(published_at__lt=OuterRef("published_at")).order_by("-published_at", "-pk")
+    else:
+        candidates = published.filter(published_at__gt=OuterRef("published_at")).order_by("published_at", "pk")
+    return {
+        f"{direction}_slug": Subquery(candidates.values("slug")[:1]),
+        f"{direction}_title": Subquery(candidates.values("headline")[:1]),
+    }
+
+
+def with_page_data(articles):
+    """``articles`` with everything an article page shows, in three queries for one article."""
+    bylines = ArticleAuthor.objects.select_related("author")
+    return (
+        articles.select_related("section", "previous_article", "next_article")
+        .prefetch_related(Prefetch("bylines", queryset=bylines), "corrections")
+        .annotate(**_neighbour("previous"), **_neighbour("next"))
+    )
+
+
+def article_page_context(article, request):
+    """The article page's context beyond the article; shared with the editors' preview."""
+    image = responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height)
+    more = Article.objects.published().exclude(pk=article.pk).only("slug", "headline", "published_at")
+    edited_later = article.published_at and article.updated_at - article.published_at > UPDATE_WORTH_SHOWING
+    return {
+        "updated_at": article.updated_at if edited_later else None,
+        "image": image,
+        "structured_data": news_article(article, request, image) if article.published_at else None,
+        "previous_link": _navigation(article, "previous"),
+        "next_link": _navigation(article, "next"),
+        "more_top_reads": more[:MORE_TOP_READS],
+    }
 
 
 class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("section")
+        return with_page_data(Article.objects.published())
 
     def get(self, request, *args, **kwargs):
-        slug = kwargs["slug"]
-        if not self.get_queryset().filter(slug=slug).exists():
-            moved = SlugRedirect.objects.filter(old_slug=slug, article__in=self.get_queryset()).first()
-            if moved:
-                return redirect(moved.article, permanent=True)
-        return super().get(request, *args, **kwargs)
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = SlugRedirect.objects.filter(old_slug=kwargs["slug"], article__in=Article.objects.published())
+            moved = moved.select_related("article").first()
+            if moved is None:
+                raise
+            return redirect(moved.article, permanent=True)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**article_page_context(self.object, self.request), **kwargs)
 
 
-class SectionDetailView(DetailView):
-    model = Section
+def _navigation(article, direction):
+    """The imported previous/next link when it is public, otherwise the neighbour in
+    publication order; (url, headline) or None."""
+    linked = getattr(article, f"{direction}_article")
+    if linked is not None and linked.is_public():
+        return linked.get_absolute_url(), linked.headline
+    slug = getattr(article, f"{direction}_slug")
+    if slug:
+        return Article(slug=slug).get_absolute_url(), getattr(article, f"{direction}_title")
+    return None
+
+
+class SectionDetailView(ListView):
+    """A section and its published articles, newest first, paginated."""
+
+    template_name = "articles/section_detail.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return public_articles().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class ArchiveView(FilterView):
+    """Every published article, filtered by text, author, section and date range. Invalid
+    filter input shows the form's errors and an empty list."""
+
+    filterset_class = ArchiveFilter
+    template_name = "articles/archive.html"
+    paginate_by = 20
+    strict = True
+
+    def get_queryset(self):
+        return public_articles()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["articles"] = Article.objects.published().filter(section=self.object)[:20]
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
         return context
+
+
+def ticker_json(request):
+    """What the ticker shows now, for the page script to refresh without a reload."""
+    items = TickerItem.objects.live().select_related("article")
+    payload = {
+        "items": [
+            {"id": item.pk, "text": item.text, "url": item.get_link() or None, "priority": item.priority}
+            for item in items
+        ]
+    }
+    response = JsonResponse(payload)
+    patch_cache_control(response, public=True, max_age=15)
+    return response

@@ -50,3 +50,16 @@ def validate_image(file):
         ) from None
     finally:
         file.seek(position)
+
+
+def image_size(file):
+    """(width, height) from the image's header without decoding it, or (None, None)."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            return image.size
+    except Exception:
+        return None, None
+    finally:
+        file.seek(position)

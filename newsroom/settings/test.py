@@ -12,3 +12,5 @@ STORAGES = {
 # Serve static files straight from the app folders, as runserver does, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Page caching is tested on its own (newsroom/tests/test_cache.py); elsewhere every request renders.
+PAGE_CACHE_SECONDS = 0

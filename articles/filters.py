@@ -1,0 +1,49 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from authors.models import Author
+
+from .models import Article, Section
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ArchiveFilter(django_filters.FilterSet):
+    """The archive's filters. Choices come from the database, never from the request, so no
+    user-supplied field name reaches the ORM."""
+
+    q = django_filters.CharFilter(label="Words", method="filter_text", max_length=200)
+    author = django_filters.ModelChoiceFilter(
+        label="Author",
+        field_name="bylines__author",
+        queryset=lambda request: published_authors(),
+        to_field_name="slug",
+        empty_label="Any author",
+    )
+    section = django_filters.ModelChoiceFilter(
+        label="Section", queryset=Section.objects.all(), to_field_name="slug", empty_label="Any section"
+    )
+    published_after = django_filters.DateFilter(
+        label="Published from", field_name="published_at__date", lookup_expr="gte", widget=DateInput
+    )
+    published_before = django_filters.DateFilter(
+        label="Published until", field_name="published_at__date", lookup_expr="lte", widget=DateInput
+    )
+
+    class Meta:
+        model = Article
+        fields = ["q", "author", "section", "published_after", "published_before"]
+
+    def filter_text(self, queryset, name, value):
+        words = value.split()
+        for word in words[:10]:
+            queryset = queryset.filter(Q(headline__icontains=word) | Q(dek__icontains=word))
+        return queryset
+
+
+def published_authors():
+    """Authors with at least one published article: a draft's byline is not public yet."""
+    return Author.objects.filter(bylines__article__in=Article.objects.published()).distinct().order_by("name", "pk")

@@ -1,0 +1,33 @@
+import json
+
+from django import template
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+
+from articles.models import TickerItem
+from newsroom.renditions import responsive_image
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/ticker.html")
+def breaking_news():
+    """The ticker bar, server-rendered so it works without JavaScript."""
+    return {"items": list(TickerItem.objects.live().select_related("article"))}
+
+
+@register.simple_tag
+def lead_image(article):
+    return responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height)
+
+
+@register.filter
+def json_ld(data):
+    """``data`` as JSON for a <script type="application/ld+json"> block, safe inside HTML."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+@register.filter
+def plain_text(html):
+    return " ".join(strip_tags(html).split())

@@ -1,0 +1,371 @@
+"""Reader search: what it finds, in what order, what it never shows, and that no input breaks it.
+Every test runs on SQLite and on PostgreSQL with the same expectations."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article
+from articles.search import Highlighter, search_articles, search_terms
+from newsroom.settings.base import BASE_DIR
+
+from .factories import make_article, make_author, make_section
+
+pytestmark = pytest.mark.django_db
+
+SEED = BASE_DIR / "seeds" / "000_1d03e6d351da8d54.txt"
+
+
+def hours_ago(hours):
+    return timezone.now() - timedelta(hours=hours)
+
+
+def headlines(query):
+    return list(search_articles(query).values_list("headline", flat=True))
+
+
+def indexed_ids(term):
+    """The ids the full-text index itself holds for ``term``, whether or not readers may see them."""
+    if connection.vendor == "postgresql":
+        sql = "SELECT id FROM articles_article WHERE search_vector @@ to_tsquery('english', %s)"
+    else:
+        sql = "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [term])
+        return {row[0] for row in cursor.fetchall()}
+
+
+# The sanitiser and the highlighter.
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        ("", []),
+        ("   ", []),
+        ("Oil prices", ["oil", "prices"]),
+        ('"Oil" AND (prices*)', ["oil", "prices"]),
+        ("headline:oil -gas ^opec", ["headline", "oil", "gas", "opec"]),
+        ("NEAR(oil gas, 2)", ["near", "oil", "gas", "2"]),
+        ("oil OR gas NOT coal", ["oil", "gas", "coal"]),
+        ("the and of", []),
+        ("OIL oil Oil", ["oil"]),
+        ("snake_case", ["snake", "case"]),
+        ("São Paulo 東京 🛢️", ["são", "paulo", "東京"]),
+        ("'; DROP TABLE articles_article; --", ["drop", "table", "articles", "article"]),
+        ("x" * 51 + " oil", ["oil"]),
+    ],
+)
+def test_search_terms_are_plain_words_without_stop_words(query, terms):
+    assert search_terms(query) == terms
+
+
+def test_search_terms_are_capped():
+    assert search_terms(" ".join(f"word{number}" for number in range(50))) == [f"word{number}" for number in range(10)]
+    assert search_terms("x" * 100_000) == []
+
+
+def test_highlighting_marks_inflected_forms_and_escapes_the_rest():
+    highlighter = Highlighter(search_terms("elections"))
+
+    marked = highlighter.highlight("Tom & Jerry's <b>Election</b>: Smith elected, electricity off")
+
+    assert marked == (
+        "Tom &amp; Jerry&#x27;s &lt;b&gt;<mark>Election</mark>&lt;/b&gt;: Smith <mark>elected</mark>, electricity off"
+    )
+
+
+def test_snippet_is_the_body_text_around_the_first_match():
+    body = "<p>" + " ".join(f"w{number}" for number in range(100)) + " <strong>election</strong> &amp; more</p>"
+    article = Article(headline="Vote", dek="A summary", body=body)
+
+    snippet = Highlighter(["election"]).snippet(article)
+
+    assert snippet.startswith("… w88 w89")
+    assert snippet.endswith("w99 <mark>election</mark> &amp; more")
+
+
+def test_snippet_falls_back_to_the_summary_then_to_the_opening():
+    article = Article(headline="Election night", dek="The count & the results", body="<p>Polls closed.</p>")
+    assert Highlighter(["election"]).snippet(article) == "The count &amp; the results"
+    article.dek = ""
+    assert Highlighter(["election"]).snippet(article) == "Polls closed."
+
+
+# The index.
+
+
+def test_ranks_headline_then_summary_then_body_and_more_mentions_first():
+    make_article(headline="Counting continues in Iowa", dek="The election count goes on", published_at=hours_ago(1))
+    make_article(
+        headline="Voters wait for answers",
+        body="<p>The election was close. The vote was fair. The count was long.</p>",
+        published_at=hours_ago(2),
+    )
+    make_article(headline="Election night in Ohio", body="<p>Polls closed at eight.</p>", published_at=hours_ago(3))
+    make_article(
+        headline="Voters wait for results",
+        body="<p>The election was close. The election was fair. The election was long.</p>",
+        published_at=hours_ago(4),
+    )
+    make_article(headline="Electricity prices rise", body="<p>Power is dearer.</p>", published_at=hours_ago(5))
+
+    assert headlines("election") == [
+        "Election night in Ohio",
+        "Counting continues in Iowa",
+        "Voters wait for results",
+        "Voters wait for answers",
+    ]
+
+
+def test_finds_other_forms_of_a_word():
+    make_article(headline="Two elections in one year", published_at=hours_ago(1))
+    make_article(headline="Mayor elected unopposed", published_at=hours_ago(2))
+    make_article(headline="Electricity prices rise", published_at=hours_ago(3))
+
+    assert headlines("election") == ["Two elections in one year", "Mayor elected unopposed"]
+    assert headlines("Elections") == headlines("election")
+
+
+def test_every_word_must_match_and_where_they_match_decides_the_order():
+    make_article(headline="Gas storage fills", body="<p>Oil prices and gas prices fell.</p>", published_at=hours_ago(1))
+    make_article(headline="Oil prices climb", body="<p>Traders were surprised.</p>", published_at=hours_ago(2))
+    make_article(headline="Oil output steady", body="<p>Nothing about cost.</p>", published_at=hours_ago(3))
+
+    assert headlines("oil prices") == ["Oil prices climb", "Gas storage fills"]
+    assert headlines("prices oil") == headlines("oil prices")
+
+
+def test_equal_matches_are_newest_first():
+    for hours in (3, 1, 2):
+        make_article(headline="Election night", body="<p>Polls closed.</p>", published_at=hours_ago(hours))
+
+    found = search_articles("election")
+
+    assert [article.published_at for article in found] == sorted((a.published_at for a in found), reverse=True)
+
+
+def test_tags_and_entities_in_the_body_are_not_words():
+    make_article(
+        headline="A story",
+        body='<p>Read <strong>this</strong> &amp; <a href="https://example.com/reuters">that</a>.</p>',
+    )
+
+    for query in ["strong", "href", "example", "reuters", "amp", "noopener", "nofollow"]:
+        assert headlines(query) == [], query
+    assert headlines("read") == ["A story"]
+
+
+def test_drafts_scheduled_and_expired_articles_are_never_found(client):
+    live = make_article(headline="Harbour bridge opens", published_at=hours_ago(1))
+    hidden = [
+        make_article(headline="Harbour bridge draft", status=Article.Status.DRAFT),
+        make_article(headline="Harbour bridge review", status=Article.Status.REVIEW),
+        make_article(headline="Harbour bridge scheduled", published_at=timezone.now() + timedelta(hours=1)),
+        make_article(headline="Harbour bridge expired", published_at=hours_ago(3), expires_at=hours_ago(2)),
+    ]
+
+    assert indexed_ids("harbour") == {live.pk, *(article.pk for article in hidden)}
+    assert headlines("harbour bridge") == ["Harbour bridge opens"]
+    for query in ["harbour", "draft", "review", "scheduled", "expired"]:
+        content = client.get("/search/", {"q": query}).content.decode()
+        assert "Harbour bridge draft" not in content
+        assert "Harbour bridge review" not in content
+        assert "Harbour bridge scheduled" not in content
+        assert "Harbour bridge expired" not in content
+
+
+def test_a_queryset_narrows_the_search():
+    sport = make_section(name="Sport")
+    make_article(headline="Election of a new coach", section=sport)
+    make_article(headline="Election night")
+
+    assert list(search_articles("election", Article.objects.published().filter(section=sport))) == [
+        Article.objects.get(section=sport)
+    ]
+
+
+def test_imported_articles_are_found():
+    call_command("import_seeds", str(SEED), stdout=StringIO())
+
+    assert headlines("weapons north korea") == ["U.S. Intelligence Claims Russia Is Buying Weapons From North Korea"]
+
+
+def test_an_edited_article_is_found_by_its_new_words_only():
+    article = make_article(headline="Storm warning", body="<p>Winds are rising.</p>")
+
+    article.headline = "Flood warning"
+    article.save()
+    Article.objects.filter(pk=article.pk).update(body="<p>Rivers are rising.</p>")
+
+    assert headlines("flood") == ["Flood warning"]
+    assert headlines("rivers") == ["Flood warning"]
+    assert headlines("storm") == []
+    assert headlines("winds") == []
+
+
+def test_a_deleted_article_leaves_the_index():
+    kept = make_article(headline="Volcano erupts")
+    deleted = make_article(headline="Volcano sleeps")
+
+    deleted.delete()
+
+    assert indexed_ids("volcano") == {kept.pk}
+
+
+def test_changes_to_other_fields_leave_the_index_alone():
+    article = make_article(headline="Glacier retreats")
+
+    Article.objects.filter(pk=article.pk).update(credit_line="Reuters", version=5)
+
+    assert indexed_ids("glacier") == {article.pk}
+    assert headlines("glacier") == ["Glacier retreats"]
+
+
+# The page.
+
+
+@pytest.mark.parametrize("query", [None, "", "   "])
+def test_no_query_shows_the_form_and_no_results(client, query):
+    response = client.get("/search/", {} if query is None else {"q": query})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="search"' in content
+    assert '<label for="search-q">' in content
+    assert "No results" not in content
+    assert "search-results" not in content
+
+
+def test_results_link_headlines_with_highlights_and_publication_times(client):
+    author = make_author(name="Ada Reporter")
+    article = make_article(
+        headline="Tom & Jerry's <b>election</b>",
+        body="<p>The <strong>election</strong> of 5 &lt; 6 was close.</p>",
+        authors=[author],
+    )
+
+    response = client.get("/search/", {"q": "elections"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        f'<a href="/articles/{article.slug}/">Tom &amp; Jerry&#x27;s &lt;b&gt;<mark>election</mark>&lt;/b&gt;</a>'
+        in (content)
+    )
+    assert "The <mark>election</mark> of 5 &lt; 6 was close." in content
+    assert f'<time datetime="{timezone.localtime(article.published_at).isoformat()}">' in content
+    assert "Ada Reporter" in content
+    assert "1 result for “elections”" in content
+
+
+def test_no_match_says_so_with_the_query_escaped(client):
+    make_article(headline="Election night")
+
+    content = client.get("/search/", {"q": "<i>zebra</i>"}).content.decode()
+
+    assert "No results for “&lt;i&gt;zebra&lt;/i&gt;”." in content
+    assert "<i>zebra" not in content
+
+
+HOSTILE_QUERIES = [
+    '"',
+    '"election',
+    "election\"'",
+    "*",
+    "election*",
+    "*election",
+    "NEAR",
+    "NEAR(election night)",
+    "election NEAR/2 night",
+    "-election",
+    "election -night",
+    "(election",
+    "election)",
+    "((()))",
+    "headline:election",
+    "{headline dek}: election",
+    "^election",
+    "election AND",
+    "AND OR NOT",
+    "election OR",
+    "'",
+    "election' OR '1'='1",
+    "'; DROP TABLE articles_article; --",
+    "election:*",
+    "!election & | <-> <2>",
+    "%_\\",
+    "\\\\",
+    "\x00election",
+    "<script>alert(1)</script>",
+    '{"$ne": null}',
+    "x" * 2000,
+    "election " * 400,
+    "émigrés São Paulo ñandú",
+    "東京 選挙",
+    "🗳️ election 🗳️",
+    "\u202eelection",
+    "a" * 3000 + " election",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_no_query_breaks_the_page(client, query):
+    make_article(headline="Election night")
+
+    response = client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    assert "<script>alert" not in response.content.decode()
+
+
+def test_search_syntax_is_read_as_plain_words():
+    make_article(headline="Election night")
+    make_article(headline="Election day")
+
+    assert headlines("election -night") == ["Election night"]
+    assert headlines('"election" NOT night') == ["Election night"]
+    assert headlines("headline:day") == []
+    assert headlines("NEAR(election day)") == []
+
+
+@pytest.mark.parametrize("matching", [1, 50])
+def test_the_page_takes_three_queries_however_many_results(client, django_assert_num_queries, matching):
+    section = make_section(name="Politics")
+    for number in range(matching):
+        make_article(
+            headline=f"Election story {number}",
+            section=section,
+            authors=[make_author(), make_author()],
+            published_at=hours_ago(number + 1),
+        )
+
+    # The count, the page of articles with their sections, their bylines with authors.
+    with django_assert_num_queries(3):
+        response = client.get("/search/", {"q": "election"})
+
+    assert response.status_code == 200
+    assert len(response.context["results"]) == min(matching, 20)
+
+
+def test_results_are_paginated_keeping_the_query(client):
+    for number in range(25):
+        make_article(headline=f"Election story {number}", published_at=hours_ago(number + 1))
+
+    first = client.get("/search/", {"q": "election"})
+    second = client.get("/search/", {"q": "election", "page": 2})
+
+    assert [result.article.headline for result in first.context["results"]] == [
+        f"Election story {number}" for number in range(20)
+    ]
+    assert [result.article.headline for result in second.context["results"]] == [
+        f"Election story {number}" for number in range(20, 25)
+    ]
+    assert 'href="?q=election&amp;page=2"' in first.content.decode()
+    assert 'href="?q=election&amp;page=1"' in second.content.decode()
+    assert '<ol class="search-results" start="21">' in second.content.decode()
+    assert client.get("/search/", {"q": "election", "page": 3}).status_code == 404
