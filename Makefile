@@ -23,7 +23,13 @@ run: $(VENV)/.installed
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed
+# axe-core and the Nu HTML Checker for the browser and HTML tests. Install scripts are skipped:
+# vnu-jar's would download a Java runtime, and the machine's Java runs the checker.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -35,4 +41,9 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+
+# The reader pages benchmark (bench/pages.sh --help); BENCH_ARGS=--quick for a smoke run.
+.PHONY: bench
+bench: $(VENV)/.installed
+	bash bench/pages.sh $(BENCH_ARGS)

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -8,7 +10,20 @@ from .models import Article, Section
 
 
 class DateInput(forms.DateInput):
+    """An ``<input type="date">``, whose value HTML allows to be an ISO date or nothing: what a
+    reader typed that is not a date is not echoed back (browsers would drop it anyway); the
+    field's error says what was wrong."""
+
     input_type = "date"
+    format = "%Y-%m-%d"
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        try:
+            datetime.strptime(value, self.format)
+        except (TypeError, ValueError):
+            return None
+        return value
 
 
 class ArchiveFilter(django_filters.FilterSet):

@@ -8,8 +8,9 @@ from .search import search_articles, search_results
 
 
 class SearchView(ListView):
-    """Published articles matching ``q``, twenty a page, in three queries whatever the number
-    of results. No query, or one with no words worth searching for, gives an empty list."""
+    """Published articles matching ``q``, twenty a page, in three queries however many match:
+    the count, the page with sections, the bylines with authors. No query, or one with no words
+    worth searching for, gives an empty list."""
 
     template_name = "articles/search.html"
     paginate_by = 20

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import reversion
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Min, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -251,8 +251,14 @@ def link_navigation(articles):
     headlines = {article.headline for article in articles}
     for field in ("previous", "next"):
         named = f"{field}_headline"
+        # MIN rather than ORDER BY ... LIMIT 1: PostgreSQL would walk the primary key looking
+        # for the headline instead of using the headline index, once per row updated.
         first_with_headline = (
-            Article.objects.filter(headline=OuterRef(named)).exclude(pk=OuterRef("pk")).order_by("pk").values("pk")[:1]
+            Article.objects.filter(headline=OuterRef(named))
+            .exclude(pk=OuterRef("pk"))
+            .values("headline")
+            .annotate(first=Min("pk"))
+            .values("first")
         )
         Article.objects.filter(Q(pk__in=pks) | Q(**{f"{named}__in": headlines}), **{f"{field}_article": None}).exclude(
             **{named: ""}

@@ -1,7 +1,8 @@
 """schema.org structured data for article pages (JSON-LD ``NewsArticle``)."""
 
 from django.conf import settings
-from django.utils.html import strip_tags
+
+from .feeds import excerpt
 
 
 def news_article(article, request, image=None):
@@ -24,7 +25,7 @@ def news_article(article, request, image=None):
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "headline": article.headline,
-        "description": article.dek or " ".join(strip_tags(article.body).split())[:300],
+        "description": article.dek or excerpt(article.body),
         "datePublished": article.published_at.isoformat(),
         "dateModified": max(article.updated_at, article.published_at).isoformat(),
         "author": authors,

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import patch_cache_control
@@ -29,12 +29,17 @@ def public_articles():
 
 
 def _neighbour(direction):
-    """The published article just before or after this one, as (slug, headline) subqueries."""
+    """The published article just before or after this one in listing order (publication time,
+    then primary key: the importer publishes a batch at one instant), as (slug, headline)
+    subqueries."""
     published = Article.objects.published()
+    at, pk = OuterRef("published_at"), OuterRef("pk")
     if direction == "previous":
-        candidates = published.filter(published_at__lt=OuterRef("published_at")).order_by("-published_at", "-pk")
+        earlier = Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)
+        candidates = published.filter(earlier).order_by("-published_at", "-pk")
     else:
-        candidates = published.filter(published_at__gt=OuterRef("published_at")).order_by("published_at", "pk")
+        later = Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk)
+        candidates = published.filter(later).order_by("published_at", "pk")
     return {
         f"{direction}_slug": Subquery(candidates.values("slug")[:1]),
         f"{direction}_title": Subquery(candidates.values("headline")[:1]),
@@ -59,6 +64,8 @@ def article_page_context(article, request):
     return {
         "updated_at": article.updated_at if edited_later else None,
         "image": image,
+        # MEDIA_URL may be absolute (a CDN): build_absolute_uri keeps such a URL as it is.
+        "image_url": request.build_absolute_uri(image.src) if image else None,
         "structured_data": news_article(article, request, image) if article.published_at else None,
         "previous_link": _navigation(article, "previous"),
         "next_link": _navigation(article, "next"),

@@ -14,6 +14,7 @@ Only anonymous GET and HEAD requests are cached; anything with a session (editor
 
 import hashlib
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -40,7 +41,8 @@ def content_generation():
 
 
 def _new_generation():
-    generation = f"{time.time_ns():x}"
+    # Random, not the time: a clock that stands still or steps back must not repeat a generation.
+    generation = uuid.uuid4().hex
     cache.set(GENERATION_KEY, generation, None)
     return generation
 
@@ -108,6 +110,8 @@ def cache_public_page(view=None, *, max_seconds=None):
             if page is not None and page.generation == generation and page.valid_until > now:
                 return _response_from(page)
             generation = generation or content_generation()
+            # Before rendering: an instant that passes while the page renders still ends the entry.
+            valid_until = min(now + lifetime, next_change_at(generation))
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
@@ -117,10 +121,7 @@ def cache_public_page(view=None, *, max_seconds=None):
             if not response.has_header("Cache-Control"):
                 # Browsers and CDNs revalidate with the ETag: invalidation cannot reach them.
                 patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-            valid_until = min(now + lifetime, next_change_at(generation))
-            headers = tuple(
-                (name, response[name]) for name in (*CACHED_HEADERS, "Cache-Control") if response.has_header(name)
-            )
+            headers = tuple((name, response[name]) for name in CACHED_HEADERS if response.has_header(name))
             entry = CachedPage(generation, valid_until, response.status_code, response.content, headers)
             cache.set(key, entry, max(1, int(valid_until - now)))
             return response

@@ -5,9 +5,11 @@ Only raster formats a browser shows safely are accepted; SVG and HTML never pass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from PIL import Image
+from PIL import ExifTags, Image
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# EXIF orientations of a photo stored on its side: browsers and renditions show it turned.
+SIDEWAYS = {5, 6, 7, 8}
 
 
 def validate_image(file):
@@ -53,12 +55,16 @@ def validate_image(file):
 
 
 def image_size(file):
-    """(width, height) from the image's header without decoding it, or (None, None)."""
+    """(width, height) as the image is shown, turned by its EXIF orientation, from its header
+    without decoding it; or (None, None)."""
     position = file.tell() if hasattr(file, "tell") else 0
     try:
         file.seek(0)
         with Image.open(file) as image:
-            return image.size
+            width, height = image.size
+            if image.getexif().get(ExifTags.Base.Orientation) in SIDEWAYS:
+                return height, width
+            return width, height
     except Exception:
         return None, None
     finally:

@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
@@ -31,3 +32,11 @@ def json_ld(data):
 @register.filter
 def plain_text(html):
     return " ".join(strip_tags(html).split())
+
+
+@register.filter
+def machine_time(value):
+    """A ``<time datetime>`` value: ISO 8601 to the second with the offset, as HTML requires."""
+    if not value:
+        return ""
+    return timezone.localtime(value).isoformat(timespec="seconds")

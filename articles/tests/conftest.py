@@ -1,16 +1,9 @@
-"""Fixtures for the articles tests: a client logged in as each newsroom role, and a media
-folder of its own for tests that upload images."""
+"""Fixtures for the articles tests: a client logged in as each newsroom role."""
 
 import pytest
 from django.test import Client
 
 from .factories import make_user
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

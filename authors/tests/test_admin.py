@@ -14,12 +14,6 @@ ADD = reverse("admin:authors_author_add")
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def editor_client():
     client = Client()
     client.force_login(make_user("Editor"))

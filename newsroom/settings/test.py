@@ -1,5 +1,7 @@
 """The test suite: development settings with fast password hashing and no real e-mail."""
 
+import os
+
 from .dev import *  # noqa: F403
 
 DEBUG = False
@@ -14,3 +16,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Page caching is tested on its own (newsroom/tests/test_cache.py); elsewhere every request renders.
 PAGE_CACHE_SECONDS = 0
+
+# Parallel test workers share one Redis: give each its own keys.
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405

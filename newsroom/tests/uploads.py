@@ -1,9 +1,12 @@
-"""Uploads for image validation tests, read from ``files/``: real small images, files that only
-pretend to be images, and PNG headers that claim far more pixels than they hold."""
+"""Uploads for image tests, read from ``files/``: real small images, files that only pretend to
+be images, and PNG headers that claim far more pixels than they hold; and real JPEGs of any
+size, made on the spot."""
 
+import io
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image
 
 FILES = Path(__file__).resolve().parent / "files"
 CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
@@ -23,3 +26,16 @@ def image_upload(name, *, named=None):
     named = named or name
     content_type = CONTENT_TYPES.get(Path(named).suffix, "application/octet-stream")
     return SimpleUploadedFile(named, (FILES / name).read_bytes(), content_type=content_type)
+
+
+def jpeg_upload(named, *, width, height, orientation=None):
+    """A real JPEG photo of ``width`` × ``height`` stored pixels as an uploaded file called
+    ``named``; ``orientation`` is the EXIF tag cameras use for a photo taken on its side
+    (6: turn it 90° clockwise to show it)."""
+    exif = Image.Exif()
+    if orientation:
+        exif[ExifTags.Base.Orientation] = orientation
+    output = io.BytesIO()
+    photo = Image.linear_gradient("L").convert("RGB").resize((width, height))
+    photo.save(output, "JPEG", quality=85, exif=exif)
+    return SimpleUploadedFile(named, output.getvalue(), content_type="image/jpeg")

@@ -1,0 +1,495 @@
+"""The reader's pages of the articles app: an article, a section, the archive and the ticker's JSON."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from articles.models import Article, ArticleAuthor, Correction
+from newsroom.tests.uploads import image_upload
+
+from .factories import make_article, make_author, make_correction, make_section, make_ticker_item
+
+pytestmark = pytest.mark.django_db
+
+Role = ArticleAuthor.Role
+
+
+def hours_ago(hours):
+    return timezone.now() - timedelta(hours=hours)
+
+
+def add_bylines(article, *credits):
+    """Bylines in the given order of (author, role), written last first so that byline order
+    is not the order of primary keys."""
+    for order, (author, role) in reversed(list(enumerate(credits))):
+        ArticleAuthor.objects.create(article=article, author=author, role=role, order=order)
+
+
+def part(page, pattern):
+    """The first match of ``pattern`` in ``page``, whitespace collapsed; "" when there is none."""
+    found = re.search(pattern, page, re.DOTALL)
+    return " ".join(found.group(1).split()) if found else ""
+
+
+def headlines(html):
+    return re.findall(r'<a href="/articles/[\w-]+/">([^<]+)</a>', html)
+
+
+def card_headlines(page):
+    return re.findall(r'<h3 class="card-title"><a href="/articles/[\w-]+/">([^<]+)</a></h3>', page)
+
+
+# The article page
+
+
+def test_article_page_shows_headline_dek_byline_with_roles_credit_line_and_source(client):
+    ann, bo, cy = make_author(name="Ann Lee"), make_author(name="Bo Chan"), make_author(name="Cy Diaz")
+    article = make_article(
+        headline="Oil falls for a third day",
+        dek="Brent slid below $70.",
+        credit_line="Reuters",
+        source_name="Oilprice.com",
+        source_url="https://oilprice.com/oil-falls",
+    )
+    add_bylines(article, (cy, Role.WRITER), (ann, Role.ADDITIONAL_REPORTING), (bo, Role.PHOTOS))
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    page = response.text
+    assert "<h1>Oil falls for a third day</h1>" in page
+    assert '<p class="dek">Brent slid below $70.</p>' in page
+    assert part(page, r'<p class="byline">(.*?)</p>') == (
+        'By <a href="/authors/cy-diaz/">Cy Diaz</a>, '
+        '<a href="/authors/ann-lee/">Ann Lee</a> (additional reporting) and '
+        '<a href="/authors/bo-chan/">Bo Chan</a> (photos), <span class="credit">Reuters</span>'
+    )
+    assert part(page, r'<p class="source">(.*?)</p>') == (
+        'Originally published by <a href="https://oilprice.com/oil-falls" rel="nofollow noopener">Oilprice.com</a>'
+    )
+
+
+def test_article_page_credits_wire_copy_without_authors(client):
+    article = make_article(credit_line="RFE/RL")
+    page = client.get(article.get_absolute_url()).text
+    assert part(page, r'<p class="byline">(.*?)</p>') == 'By <span class="credit">RFE/RL</span>'
+
+
+@override_settings(TIME_ZONE="Europe/Prague")
+def test_article_page_shows_times_in_the_newsroom_time_zone_with_iso_datetime_attributes(client):
+    published = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
+    updated = datetime(2025, 7, 1, 9, 30, tzinfo=UTC)
+    article = make_article(published_at=published)
+    Article.objects.filter(pk=article.pk).update(updated_at=updated)
+
+    page = client.get(article.get_absolute_url()).text
+
+    shown = re.findall(r'<time datetime="([^"]+)">([^<]+)</time>', part(page, r'<p class="dates">(.*?)</p>'))
+    assert shown == [
+        ("2025-01-15T13:00:00+01:00", "15 January 2025, 13:00 CET"),
+        ("2025-07-01T11:30:00+02:00", "1 July 2025, 11:30 CEST"),
+    ]
+    assert [datetime.fromisoformat(attribute) for attribute, _ in shown] == [published, updated]
+
+
+def test_article_page_leaves_out_an_update_made_just_after_publication(client):
+    article = make_article(published_at=timezone.now())
+    dates = part(client.get(article.get_absolute_url()).text, r'<p class="dates">(.*?)</p>')
+    assert dates.startswith("Published <time")
+    assert "Updated" not in dates
+
+
+def test_article_page_shows_the_lead_image_as_a_picture_with_webp_renditions(client, media_root, fresh_cache):
+    article = make_article(
+        lead_image=image_upload("photo.jpg"),
+        lead_image_alt="A drilling rig at dusk",
+        lead_image_caption="The Baytown rig.",
+        lead_image_credit="Photo: AP",
+    )
+
+    page = client.get(article.get_absolute_url()).text
+
+    picture = part(page, r"<picture>(.*?)</picture>")
+    webp = re.fullmatch(
+        r'<source type="image/webp" srcset="(/media/renditions/\S+\.webp) 12w" sizes="[^"]+"> (.*)', picture
+    )
+    assert webp, picture
+    assert (media_root / webp.group(1).removeprefix("/media/")).is_file()
+    assert webp.group(2) == (
+        f'<img src="/media/{article.lead_image.name}" width="12" height="8" alt="A drilling rig at dusk" '
+        'fetchpriority="high">'
+    )
+    assert part(page, r"<figcaption>(.*?)</figcaption>") == 'The Baytown rig. <span class="credit">Photo: AP</span>'
+
+
+def test_article_page_without_a_lead_image_has_no_picture(client):
+    article = make_article()
+    assert "<picture>" not in client.get(article.get_absolute_url()).text
+
+
+def test_article_body_is_shown_sanitised(client):
+    article = make_article(
+        body='<p onclick="steal()">Safe <strong>words</strong></p><script>alert(1)</script>'
+        '<iframe src="https://evil.example/"></iframe><p><a href="javascript:alert(2)">link</a></p>'
+    )
+
+    body = part(client.get(article.get_absolute_url()).text, r'<div class="article-body">(.*?)</div>')
+
+    assert "Safe <strong>words</strong>" in body
+    for unsafe in ["onclick", "<script", "alert(1)", "<iframe", "javascript:"]:
+        assert unsafe not in body
+
+
+def test_article_page_lists_corrections_oldest_first_with_their_kind_and_time(client):
+    article = make_article()
+    make_correction(article, kind=Correction.Kind.UPDATE, text="Talks resumed on Friday.", published_at=hours_ago(1))
+    make_correction(article, text="The refinery is in Baytown, not Houston.", published_at=hours_ago(3))
+    make_correction(make_article(), text="A correction to another story.")
+
+    corrections = part(client.get(article.get_absolute_url()).text, r'<section class="corrections".*?<ol>(.*?)</ol>')
+
+    assert re.findall(
+        r"<li><strong>(\w+)</strong>, <time datetime=\"[^\"]+\">[^<]+</time>: ([^<]+)</li>", corrections
+    ) == [
+        ("Correction", "The refinery is in Baytown, not Houston."),
+        ("Update", "Talks resumed on Friday."),
+    ]
+
+
+def test_article_without_corrections_has_no_corrections_section(client):
+    article = make_article()
+    assert 'class="corrections"' not in client.get(article.get_absolute_url()).text
+
+
+def navigation(client, article):
+    """{"prev": (url, headline), "next": ...} as the article page links them."""
+    nav = part(client.get(article.get_absolute_url()).text, r'<nav class="article-nav"[^>]*>(.*?)</nav>')
+    return {
+        rel: (url, title)
+        for rel, url, title in re.findall(r'<a rel="(\w+)" href="([^"]+)"><span>\w+</span> ([^<]+)</a>', nav)
+    }
+
+
+def test_previous_and_next_are_the_public_neighbours_in_publication_order(client):
+    oldest = make_article(headline="Oldest", published_at=hours_ago(5))
+    make_article(headline="Expired", published_at=hours_ago(4), expires_at=hours_ago(3.5))
+    middle = make_article(headline="Middle", published_at=hours_ago(3))
+    make_article(headline="Draft", status=Article.Status.DRAFT)
+    newest = make_article(headline="Newest", published_at=hours_ago(1))
+    make_article(headline="Scheduled", published_at=timezone.now() + timedelta(hours=1))
+
+    assert navigation(client, middle) == {
+        "prev": ("/articles/oldest/", "Oldest"),
+        "next": ("/articles/newest/", "Newest"),
+    }
+    assert navigation(client, oldest) == {"next": ("/articles/middle/", "Middle")}
+    assert navigation(client, newest) == {"prev": ("/articles/middle/", "Middle")}
+
+
+def test_articles_published_at_the_same_instant_are_neighbours_in_listing_order(client):
+    # The importer publishes a whole batch at one instant; listings then order by primary key.
+    instant = hours_ago(1)
+    first, second, third = (make_article(headline=name, published_at=instant) for name in ["First", "Second", "Third"])
+
+    assert navigation(client, second) == {"prev": ("/articles/first/", "First"), "next": ("/articles/third/", "Third")}
+    assert navigation(client, first) == {"next": ("/articles/second/", "Second")}
+    assert navigation(client, third) == {"prev": ("/articles/second/", "Second")}
+
+
+def test_imported_previous_and_next_links_win_when_the_articles_are_public(client):
+    story = make_article(headline="Story", published_at=hours_ago(3))
+    make_article(headline="Neighbour before", published_at=hours_ago(4))
+    make_article(headline="Neighbour after", published_at=hours_ago(2))
+    story.previous_article = make_article(headline="Part one", published_at=hours_ago(30))
+    story.next_article = make_article(headline="Part three", published_at=hours_ago(1))
+    story.save()
+
+    assert navigation(client, story) == {
+        "prev": ("/articles/part-one/", "Part one"),
+        "next": ("/articles/part-three/", "Part three"),
+    }
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.REVIEW},
+        {"published_at": timezone.now() + timedelta(days=1)},
+        {"published_at": timezone.now() - timedelta(days=2), "expires_at": timezone.now() - timedelta(days=1)},
+    ],
+    ids=["draft", "in-review", "scheduled", "expired"],
+)
+def test_imported_link_to_an_article_readers_cannot_see_gives_way_to_the_neighbour(client, hidden):
+    make_article(headline="Neighbour before", published_at=hours_ago(4))
+    story = make_article(headline="Story", published_at=hours_ago(3))
+    story.previous_article = story.next_article = make_article(headline="Not for readers", **hidden)
+    story.save()
+
+    response = client.get(story.get_absolute_url())
+
+    assert navigation(client, story) == {"prev": ("/articles/neighbour-before/", "Neighbour before")}
+    assert "Not for readers" not in response.text
+
+
+def test_more_top_reads_lists_the_five_newest_other_public_articles(client):
+    article = make_article(headline="This one", published_at=hours_ago(2))
+    for number in range(1, 8):
+        make_article(headline=f"Other {number}", published_at=hours_ago(10 - number))
+    make_article(headline="A draft", status=Article.Status.DRAFT)
+    make_article(headline="Coming soon", published_at=timezone.now() + timedelta(hours=1))
+
+    more = part(client.get(article.get_absolute_url()).text, r'<section class="more-reads".*?<ul>(.*?)</ul>')
+
+    assert headlines(more) == ["Other 7", "Other 6", "Other 5", "Other 4", "Other 3"]
+
+
+def test_author_box_introduces_each_author_with_a_bio_and_links_to_their_page(client):
+    ann = make_author(name="Ann Lee", job_title="Energy correspondent", bio="Ann covers oil markets from Houston.")
+    bo = make_author(name="Bo Chan")
+    article = make_article(authors=[ann, bo])
+
+    page = client.get(article.get_absolute_url()).text
+
+    [box] = re.findall(r'<aside class="author-box"[^>]*>(.*?)</aside>', page, re.DOTALL)
+    assert " ".join(box.split()) == (
+        '<h2 class="author-name"><a href="/authors/ann-lee/">Ann Lee</a></h2> '
+        '<p class="job-title">Energy correspondent</p> <p>Ann covers oil markets from Houston.</p> '
+        '<p><a href="/authors/ann-lee/">More from Ann Lee</a></p>'
+    )
+
+
+@pytest.mark.parametrize("bylines", [1, 50])
+def test_article_page_takes_five_queries_however_many_authors_corrections_and_articles(
+    client, django_assert_num_queries, bylines
+):
+    article = make_article(authors=[make_author(bio="A bio.") for _ in range(bylines)], section=make_section())
+    article.previous_article = make_article(published_at=hours_ago(30))
+    article.save()
+    for _ in range(bylines):
+        make_correction(article)
+        make_article(published_at=hours_ago(2))
+        make_ticker_item(article=article)
+
+    with django_assert_num_queries(5):
+        response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response.text.count('class="author-box"') == bylines
+
+
+def test_unknown_article_is_a_404(client):
+    assert client.get("/articles/no-such-story/").status_code == 404
+
+
+# The section page
+
+
+def test_section_page_lists_its_public_articles_newest_first(client):
+    energy = make_section(name="Energy", slug="energy", description="Oil, gas and power.")
+    make_article(headline="Older energy story", section=energy, published_at=hours_ago(5))
+    make_article(headline="Newer energy story", section=energy, published_at=hours_ago(1))
+    make_article(headline="Energy draft", section=energy, status=Article.Status.DRAFT)
+    make_article(headline="Sport story", section=make_section(name="Sport"))
+
+    response = client.get("/sections/energy/")
+
+    assert response.status_code == 200
+    assert "<h1>Energy</h1>" in response.text
+    assert '<p class="dek">Oil, gas and power.</p>' in response.text
+    assert card_headlines(response.text) == ["Newer energy story", "Older energy story"]
+
+
+def test_section_page_is_paginated_twenty_to_a_page(client):
+    energy = make_section(slug="energy")
+    for number in range(25):
+        make_article(headline=f"Story {number:02}", section=energy, published_at=hours_ago(100 - number))
+
+    first = client.get("/sections/energy/").text
+    second = client.get("/sections/energy/?page=2").text
+
+    assert card_headlines(first) == [f"Story {number:02}" for number in range(24, 4, -1)]
+    assert card_headlines(second) == [f"Story {number:02}" for number in range(4, -1, -1)]
+    assert '<a rel="next" href="?page=2">Older</a>' in first
+    assert '<a rel="prev" href="?page=1">Newer</a>' in second
+
+
+def test_empty_section_says_so(client):
+    make_section(slug="energy")
+    assert "No articles in this section yet." in client.get("/sections/energy/").text
+
+
+@pytest.mark.parametrize("url", ["/sections/no-such-section/", "/sections/energy/?page=2", "/sections/energy/?page=x"])
+def test_unknown_section_or_page_is_a_404(client, url):
+    make_article(section=make_section(slug="energy"))
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("articles", [1, 50])
+def test_section_page_queries_do_not_grow_with_articles(client, django_assert_num_queries, articles):
+    energy = make_section(slug="energy")
+    authors = [make_author(), make_author(), make_author()]
+    for number in range(articles):
+        make_article(section=energy, authors=authors[: number % 3 + 1])
+        make_ticker_item()
+
+    with django_assert_num_queries(5):
+        response = client.get("/sections/energy/")
+
+    assert len(card_headlines(response.text)) == min(articles, 20)
+
+
+# The archive
+
+
+@pytest.fixture
+def archive():
+    """Four public articles in two sections by two authors over three days, and a draft."""
+    energy, sport = make_section(name="Energy", slug="energy"), make_section(name="Sport", slug="sport")
+    ann, bo = make_author(name="Ann Lee"), make_author(name="Bo Chan")
+    day = datetime(2025, 3, 10, 12, tzinfo=UTC)
+    make_article(headline="Oil prices climb", section=energy, authors=[ann], published_at=day)
+    make_article(
+        headline="Gas storage record",
+        dek="Oil traders watch.",
+        section=energy,
+        authors=[bo],
+        published_at=day + timedelta(days=1),
+    )
+    make_article(headline="Cup final tonight", section=sport, authors=[ann, bo], published_at=day + timedelta(days=2))
+    make_article(headline="Oil refinery strike", section=sport, published_at=day + timedelta(days=2, hours=1))
+    make_article(headline="Oil draft", section=energy, authors=[ann], status=Article.Status.DRAFT)
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("", ["Oil refinery strike", "Cup final tonight", "Gas storage record", "Oil prices climb"]),
+        ("q=oil", ["Oil refinery strike", "Gas storage record", "Oil prices climb"]),
+        ("q=oil+climb", ["Oil prices climb"]),
+        ("author=ann-lee", ["Cup final tonight", "Oil prices climb"]),
+        ("section=energy", ["Gas storage record", "Oil prices climb"]),
+        ("published_after=2025-03-11", ["Oil refinery strike", "Cup final tonight", "Gas storage record"]),
+        ("published_before=2025-03-11", ["Gas storage record", "Oil prices climb"]),
+        ("published_after=2025-03-11&published_before=2025-03-11", ["Gas storage record"]),
+        ("q=oil&author=bo-chan&section=energy", ["Gas storage record"]),
+        ("q=nothing+like+this", []),
+    ],
+)
+def test_archive_filters_by_words_author_section_and_dates(client, archive, query, shown):
+    response = client.get(f"/archive/?{query}")
+
+    assert response.status_code == 200
+    assert card_headlines(response.text) == shown
+    assert 'class="errors"' not in response.text
+    if not shown:
+        assert "No articles match these filters." in response.text
+
+
+def test_archive_offers_only_authors_with_public_articles(client, archive):
+    make_author(name="Cy Unpublished")
+    select = part(client.get("/archive/").text, r'<select name="author"[^>]*>(.*?)</select>')
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", "ann-lee", "bo-chan"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("published_after=notadate", "published_after"),
+        ("published_before=2025-02-30", "published_before"),
+        ("author=nobody-by-that-name", "author"),
+        ("section=no-such-section", "section"),
+        ("q=" + "x" * 201, "q"),
+    ],
+)
+def test_archive_shows_the_form_errors_and_no_articles_for_invalid_filters(client, archive, query, field):
+    response = client.get(f"/archive/?{query}")
+
+    assert response.status_code == 200
+    assert f'id="id_{field}-errors"' in response.text
+    assert "Please correct the filters above." in response.text
+    assert card_headlines(response.text) == []
+
+
+@pytest.mark.parametrize("page", ["abc", "99999", "0", "-1", "2"])
+def test_archive_page_that_does_not_exist_is_a_clean_404(client, archive, page):
+    response = client.get(f"/archive/?page={page}")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+def test_archive_pages_keep_the_filters(client):
+    energy = make_section(slug="energy")
+    for number in range(25):
+        make_article(headline=f"Oil story {number:02}", section=energy, published_at=hours_ago(100 - number))
+
+    first = client.get("/archive/?q=oil&section=energy").text
+    second = client.get("/archive/?q=oil&section=energy&page=2").text
+
+    assert '<p class="count">25 articles</p>' in first
+    assert '<a rel="next" href="?q=oil&amp;section=energy&amp;page=2">Older</a>' in first
+    assert card_headlines(second) == [f"Oil story {number:02}" for number in range(4, -1, -1)]
+    assert '<a rel="prev" href="?q=oil&amp;section=energy&amp;page=1">Newer</a>' in second
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [("", 6), ("q=headline&author={author}&section=energy&published_after=2000-01-01", 8), ("author=nobody", 4)],
+    ids=["unfiltered", "filtered", "invalid"],
+)
+def test_archive_queries_do_not_grow_with_articles_or_authors(client, django_assert_num_queries, rows, query, queries):
+    energy = make_section(slug="energy")
+    authors = [make_author() for _ in range(rows)]
+    for number in range(rows):
+        make_article(section=energy, authors=[authors[0], authors[number]] if number else [authors[0]])
+        make_ticker_item()
+
+    with django_assert_num_queries(queries):
+        response = client.get(f"/archive/?{query.format(author=authors[0].slug)}")
+
+    assert response.status_code == 200
+    assert len(card_headlines(response.text)) == (0 if query == "author=nobody" else min(rows, 20))
+
+
+# The ticker
+
+
+def test_ticker_json_lists_live_items_most_important_first_with_their_links(client):
+    story = make_article(slug="refinery-strike")
+    make_ticker_item(text="Normal, older", starts_at=hours_ago(3))
+    make_ticker_item(text="Normal, newer", starts_at=hours_ago(1), url="https://example.com/live")
+    make_ticker_item(text="Urgent", priority=20, article=story, starts_at=hours_ago(2))
+    make_ticker_item(text="Not yet", starts_at=timezone.now() + timedelta(minutes=5))
+    make_ticker_item(text="Over", starts_at=hours_ago(3), expires_at=hours_ago(2))
+    make_ticker_item(text="About a draft", article=make_article(status=Article.Status.DRAFT))
+
+    response = client.get("/ticker.json")
+
+    assert response.status_code == 200
+    assert [(item["text"], item["url"], item["priority"]) for item in response.json()["items"]] == [
+        ("Urgent", "/articles/refinery-strike/", 20),
+        ("Normal, newer", "https://example.com/live", 0),
+        ("Normal, older", None, 0),
+    ]
+
+
+def test_ticker_json_may_be_kept_by_browsers_for_fifteen_seconds_at_most(client):
+    response = client.get("/ticker.json")
+    max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1))
+    assert 0 < max_age <= 15
+
+
+@pytest.mark.parametrize("items", [1, 50])
+def test_ticker_json_takes_one_query_however_many_items(client, django_assert_num_queries, items):
+    articles = [make_article(), make_article()]
+    for number in range(items):
+        make_ticker_item(article=articles[number % 2] if number % 3 else None)
+
+    with django_assert_num_queries(1):
+        response = client.get("/ticker.json")
+
+    assert len(response.json()["items"]) == items

@@ -1,0 +1,1 @@
+"""Benchmarks: the import benchmark, the reader pages benchmark and the corpus generator."""

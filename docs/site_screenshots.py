@@ -1,0 +1,95 @@
+"""Take the reader-site screenshots the README shows: every public page type at phone (360 px)
+and desktop (1280 px) widths.
+
+    .venv/bin/python docs/site_screenshots.py
+
+It builds the sample site the browser tests use (newsroom/tests/sample_site.py) in a temporary
+SQLite database, serves it with ``runserver`` on 127.0.0.1:8765 under the test settings (DEBUG
+off, so the 404 page is the site's own; static files straight from the app folders) and writes
+``docs/images/site-<page>-<phone|desktop>.png``. With DEBUG off Django serves no uploads, so the
+browser reads them from the temporary media folder itself. Nothing outside the temporary folder
+and ``docs/images`` is touched.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from playwright.sync_api import sync_playwright
+from screenshots import ADDRESS, BASE_DIR, CHROMIUM, CHROMIUM_ARGS, IMAGES, wait_for
+
+WIDTHS = {"phone": 360, "desktop": 1280}
+
+SAMPLE_SITE = """
+import json
+
+import django
+django.setup()
+
+from newsroom.tests.sample_site import build_sample_site
+
+print(json.dumps(build_sample_site().pages))
+"""
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="newsroom-site-screenshots-") as folder:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings.test",
+            "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
+            "MEDIA_ROOT": f"{folder}/media",
+            "LOG_LEVEL": "WARNING",
+        }
+        env.pop("REDIS_URL", None)
+        run = {"cwd": BASE_DIR, "env": env, "check": True}
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], **run)
+        output = subprocess.run([sys.executable, "-c", SAMPLE_SITE], capture_output=True, text=True, **run).stdout
+        pages = json.loads(output.splitlines()[-1])
+
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", ADDRESS, "--noreload"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for(f"http://{ADDRESS}/healthz")
+            take_screenshots(pages, Path(env["MEDIA_ROOT"]))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def take_screenshots(pages, media_root):
+    IMAGES.mkdir(parents=True, exist_ok=True)
+
+    def serve_upload(route):
+        file = media_root / unquote(urlsplit(route.request.url).path).removeprefix("/media/")
+        if file.is_file():
+            route.fulfill(path=file)
+        else:
+            route.fulfill(status=404)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for device, width in WIDTHS.items():
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.route("**/media/**", serve_upload)
+            for name, path in pages.items():
+                page.goto(f"http://{ADDRESS}{path}")
+                page.wait_for_load_state("networkidle")
+                target = IMAGES / f"site-{name}-{device}.png"
+                page.screenshot(path=target, full_page=True)
+                print(target.relative_to(BASE_DIR))
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

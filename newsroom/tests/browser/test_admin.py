@@ -1,0 +1,80 @@
+"""The newsroom's flow in the admin, in a real browser: an editor writes, previews and publishes
+an article that readers then see; a reporter can write but is offered no way to publish."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.tests.factories import make_author, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "a-long-test-password"
+HEADLINE = "Refinery strike ends after two weeks"
+
+
+def log_in(page, user):
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
+def write_article(page):
+    page.goto("/admin/articles/article/add/")
+    page.get_by_label("Headline").fill(HEADLINE)
+    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.type("Workers at the refinery voted to return on Monday.")
+
+
+def test_editor_writes_previews_and_publishes_an_article_that_readers_then_see(page, new_page):
+    make_author(name="Irina Slav")
+    log_in(page, make_user("Editor", password=PASSWORD))
+    write_article(page)
+    page.locator("#bylines-0 .select2-selection").click()
+    page.locator(".select2-search__field").fill("Irina")
+    page.get_by_role("option", name="Irina Slav").click()
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    expect(page.get_by_role("link", name="View live")).to_have_count(0)
+
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Preview").click()
+    preview = opened.value
+    expect(preview.locator(".preview-banner")).to_contain_text("Preview: Draft")
+    expect(preview.get_by_role("heading", level=1)).to_have_text(HEADLINE)
+    expect(preview.locator(".byline")).to_have_text("By Irina Slav")
+    expect(preview.locator(".article-body")).to_have_text("Workers at the refinery voted to return on Monday.")
+    preview.close()
+
+    page.get_by_label("Status").select_option(label="Published")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    public_url = page.get_by_role("link", name="View live").get_attribute("href")
+
+    reader = new_page()
+    reader.goto(public_url)
+    expect(reader.get_by_role("heading", level=1)).to_have_text(HEADLINE)
+    expect(reader.locator(".preview-banner")).to_have_count(0)
+    reader.goto("/")
+    expect(reader.locator(".lead-title")).to_have_text(HEADLINE)
+
+
+def test_reporter_writes_a_draft_but_is_offered_no_way_to_publish_it(page):
+    log_in(page, make_user("Reporter", password=PASSWORD))
+    write_article(page)
+    page.get_by_label("Credit line").fill("Staff")
+    expect(page.locator("#id_status option")).to_have_text(["Draft", "In review"])
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    expect(page.locator("#result_list")).to_contain_text(HEADLINE)
+    actions = page.get_by_label("Action").locator("option")
+    expect(actions).to_contain_text(["Send to review"])
+    assert "Publish now" not in actions.all_inner_texts()
+    assert "Unpublish (back to draft)" not in actions.all_inner_texts()
+
+    page.locator("#result_list").get_by_role("link", name=HEADLINE).click()
+    expect(page.locator("#id_status option")).to_have_text(["Draft", "In review"])

@@ -1,0 +1,116 @@
+"""The home page: the ticker bar, the lead story, the latest stories and a block per section."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from articles.tests.factories import make_article, make_author, make_section, make_ticker_item
+from newsroom.tests.uploads import image_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def hours_ago(hours):
+    return timezone.now() - timedelta(hours=hours)
+
+
+def block(page, pattern):
+    found = re.search(pattern, page, re.DOTALL)
+    assert found, pattern
+    return found.group(1)
+
+
+def card_headlines(html):
+    return re.findall(r'<h3 class="card-title"><a href="/articles/[\w-]+/">([^<]+)</a></h3>', html)
+
+
+def test_ticker_bar_shows_live_items_most_important_first(client):
+    make_ticker_item(text="Markets open higher", starts_at=hours_ago(2))
+    make_ticker_item(text="Refinery strike ends", priority=20, article=make_article(slug="strike"))
+    make_ticker_item(text="Tomorrow's news", starts_at=timezone.now() + timedelta(hours=1))
+
+    ticker = block(client.get("/").text, r'<section class="ticker"[^>]*>(.*?)</section>')
+
+    items = re.findall(r'<li data-id="\d+" class="priority-(\d+)">(.*?)</li>', ticker)
+    assert items == [("20", '<a href="/articles/strike/">Refinery strike ends</a>'), ("0", "Markets open higher")]
+
+
+def test_ticker_bar_is_hidden_when_nothing_is_live(client):
+    assert re.search(r'<section class="ticker"[^>]* hidden>', client.get("/").text)
+
+
+def test_lead_story_is_the_newest_public_article_with_its_image(client, media_root, fresh_cache):
+    energy = make_section(name="Energy")
+    make_article(headline="Yesterday's story", published_at=hours_ago(24))
+    make_article(headline="Coming up", published_at=timezone.now() + timedelta(hours=1))
+    lead = make_article(
+        headline="Refinery strike ends",
+        dek="Workers return on Monday.",
+        section=energy,
+        authors=[make_author(name="Ann Lee"), make_author(name="Bo Chan")],
+        lead_image=image_upload("photo.jpg"),
+        lead_image_alt="Workers at the gate",
+        published_at=hours_ago(1),
+    )
+
+    story = block(client.get("/").text, r'<article class="lead-story">(.*?)</article>')
+
+    assert '<h2 class="lead-title"><a href="/articles/refinery-strike-ends/">Refinery strike ends</a></h2>' in story
+    assert f'<p class="kicker"><a href="{energy.get_absolute_url()}">Energy</a></p>' in story
+    assert '<p class="dek">Workers return on Monday.</p>' in story
+    assert "Ann Lee and Bo Chan" in story
+    assert re.search(r'<source type="image/webp" srcset="/media/renditions/\S+\.webp 12w"', story)
+    assert f'<img src="/media/{lead.lead_image.name}" width="12" height="8" alt="Workers at the gate"' in story
+
+
+def test_latest_lists_the_ten_stories_after_the_lead_newest_first(client):
+    for number in range(13):
+        make_article(headline=f"Story {number:02}", published_at=hours_ago(20 - number))
+    make_article(headline="A draft", status=Article.Status.DRAFT)
+
+    latest = block(client.get("/").text, r'<section class="latest"[^>]*>(.*?)</section>')
+
+    assert card_headlines(latest) == [f"Story {number:02}" for number in range(11, 1, -1)]
+
+
+def test_each_section_with_public_articles_shows_its_four_newest_in_section_order(client):
+    sport = make_section(name="Sport", slug="sport", order=2)
+    energy = make_section(name="Energy", slug="energy", order=1)
+    make_section(name="Empty", slug="empty", order=0)
+    drafts_only = make_section(name="Drafts only", slug="drafts-only", order=3)
+    for number in range(6):
+        make_article(headline=f"Energy {number}", section=energy, published_at=hours_ago(10 - number))
+    make_article(headline="Sport 0", section=sport, published_at=hours_ago(3))
+    make_article(headline="Energy expired", section=energy, published_at=hours_ago(2), expires_at=hours_ago(1))
+    make_article(headline="Sport draft", section=sport, status=Article.Status.DRAFT)
+    make_article(headline="Hidden draft", section=drafts_only, status=Article.Status.DRAFT)
+
+    page = client.get("/").text
+
+    blocks = re.findall(
+        r'<section class="section-block"[^>]*>\s*<h2[^>]*><a href="/sections/([\w-]+)/">[^<]+</a></h2>(.*?)</section>',
+        page,
+        re.DOTALL,
+    )
+    assert [(slug, card_headlines(cards)) for slug, cards in blocks] == [
+        ("energy", ["Energy 5", "Energy 4", "Energy 3", "Energy 2"]),
+        ("sport", ["Sport 0"]),
+    ]
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_home_page_queries_do_not_grow_with_articles_sections_or_ticker_items(client, django_assert_num_queries, rows):
+    sections = [make_section() for _ in range(min(rows, 5))]
+    authors = [make_author(), make_author(), make_author()]
+    for number in range(rows):
+        make_article(section=sections[number % len(sections)], authors=authors[: number % 3 + 1])
+        make_ticker_item()
+
+    with django_assert_num_queries(6):
+        response = client.get("/")
+
+    assert response.status_code == 200
+    assert response.text.count('<li data-id="') == rows

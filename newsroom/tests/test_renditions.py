@@ -1,0 +1,94 @@
+"""WebP renditions of lead images, made on first use in the media storage."""
+
+import re
+
+import pytest
+from django.core.files.storage import default_storage
+from PIL import Image
+
+from articles.tests.factories import make_article
+from newsroom.renditions import responsive_image
+from newsroom.tests.uploads import jpeg_upload
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+
+
+def picture_of(client, article):
+    """(WebP srcset as [(path, width)], <img> attributes) of the article page's lead image."""
+    page = client.get(article.get_absolute_url()).text
+    srcset = re.search(r'<source type="image/webp" srcset="([^"]+)"', page).group(1)
+    img = dict(re.findall(r'(\w+)="([^"]*)"', re.search(r"<img [^>]+>", page).group()))
+    return [(path, int(width)) for path, width in re.findall(r"(\S+) (\d+)w", srcset)], img
+
+
+def stored(media_root, url):
+    return media_root / url.removeprefix("/media/")
+
+
+@pytest.mark.parametrize(
+    ("size", "widths"),
+    [
+        ((1600, 1200), [480, 800, 1200, 1600]),
+        ((1000, 750), [480, 800, 1000]),
+        ((800, 600), [480, 800]),
+        ((300, 200), [300]),
+    ],
+)
+def test_lead_image_gets_webp_renditions_below_its_width_and_at_it(client, media_root, size, widths):
+    width, height = size
+    article = make_article(lead_image=jpeg_upload("rig.jpg", width=width, height=height), lead_image_alt="A rig")
+
+    srcset, img = picture_of(client, article)
+
+    assert [descriptor for _, descriptor in srcset] == widths
+    for url, descriptor in srcset:
+        assert url.startswith("/media/renditions/") and url.endswith(f"-{descriptor}.webp")
+        with Image.open(stored(media_root, url)) as rendition:
+            assert rendition.format == "WEBP"
+            assert rendition.size == (descriptor, round(height * descriptor / width))
+    assert (img["src"], img["width"], img["height"]) == (f"/media/{article.lead_image.name}", str(width), str(height))
+
+
+def test_photo_taken_on_its_side_is_measured_and_scaled_the_way_it_is_shown(client, media_root):
+    # Stored 1000 × 750 with the camera's "turn 90°" tag: readers see it 750 wide and 1000 high.
+    article = make_article(
+        lead_image=jpeg_upload("portrait.jpg", width=1000, height=750, orientation=6), lead_image_alt="A portrait"
+    )
+
+    srcset, img = picture_of(client, article)
+
+    assert (img["width"], img["height"]) == ("750", "1000")
+    assert [descriptor for _, descriptor in srcset] == [480, 750]
+    for url, descriptor in srcset:
+        with Image.open(stored(media_root, url)) as rendition:
+            assert rendition.size == (descriptor, round(1000 * descriptor / 750))
+
+
+def test_renditions_are_made_once(client, media_root, fresh_cache, monkeypatch):
+    article = make_article(lead_image=jpeg_upload("rig.jpg", width=1000, height=750), lead_image_alt="A rig")
+    srcset, _ = picture_of(client, article)
+    written = {url: stored(media_root, url).stat().st_mtime_ns for url, _ in srcset}
+    saves = []
+    monkeypatch.setattr(default_storage, "save", lambda *args, **kwargs: saves.append(args))
+
+    assert picture_of(client, article)[0] == srcset
+    fresh_cache.clear()  # even when the cache forgets that they were made, storage still has them
+    assert picture_of(client, article)[0] == srcset
+
+    assert saves == []
+    assert {url: stored(media_root, url).stat().st_mtime_ns for url, _ in srcset} == written
+
+
+def test_each_image_has_renditions_of_its_own(client, media_root):
+    first = make_article(lead_image=jpeg_upload("rig.jpg", width=600, height=400), lead_image_alt="A rig")
+    second = make_article(lead_image=jpeg_upload("rig.jpg", width=600, height=400), lead_image_alt="Another rig")
+
+    first_urls = {url for url, _ in picture_of(client, first)[0]}
+    second_urls = {url for url, _ in picture_of(client, second)[0]}
+
+    assert first.lead_image.name != second.lead_image.name
+    assert first_urls.isdisjoint(second_urls)
+
+
+def test_no_image_or_an_unmeasured_one_has_no_renditions():
+    assert responsive_image(make_article().lead_image, None, None) is None
