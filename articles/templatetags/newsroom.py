@@ -2,7 +2,6 @@ import json
 
 from django import template
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from articles.models import TickerItem
@@ -27,11 +26,6 @@ def json_ld(data):
     """``data`` as JSON for a <script type="application/ld+json"> block, safe inside HTML."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-@register.filter
-def plain_text(html):
-    return " ".join(strip_tags(html).split())
 
 
 @register.filter

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, TickerItem
 from articles.tests.admin_forms import form_data
 from articles.tests.factories import (
     make_article,
@@ -429,7 +429,7 @@ def test_ticker_json_is_kept_on_the_server_for_fifteen_seconds_at_most(client, c
     max_age = int(re.search(r"max-age=(\d+)", client.get("/ticker.json")["Cache-Control"]).group(1))
     assert max_age <= 15
 
-    type(item).objects.filter(pk=item.pk).update(text="Polls closed")  # no signal: only time refreshes it
+    TickerItem.objects.filter(pk=item.pk).update(text="Polls closed")  # no signal: only time refreshes it
     clock.move_to(NOW + timedelta(seconds=14))
     assert client.get("/ticker.json").json()["items"][0]["text"] == "Polls close"
     clock.move_to(NOW + timedelta(seconds=15))
