@@ -339,7 +339,8 @@ for config in uncached cached; do
     stop_server
 done
 
-percent() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f", 100 * a / b; else printf "0" }'; }
+# A share of the floor: whole percents, with a decimal below 10%.
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { p = b > 0 ? 100 * a / b : 0; printf (p < 10 ? "%.1f" : "%.0f"), p }'; }
 rps() { printf '%.0f' "$1" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta'; }
 ms() { printf '%.1f' "$1"; }
 kb() { awk -v bytes="$(stat -c %s "$1")" 'BEGIN { printf "%.0f KB", bytes / 1024 }'; }
@@ -374,7 +375,8 @@ kb() { awk -v bytes="$(stat -c %s "$1")" 'BEGIN { printf "%.0f KB", bytes / 1024
     goal() { # name config minimum-percent
         local got
         got="$(percent "${result[$2:$1:rps]}" "${result[$2:$1:floor]}")"
-        echo "- ${label[$1]}, $2: $got% of the floor (goal ≥ $3%): $([ "$got" -ge "$3" ] && echo met || echo NOT met)"
+        echo "- ${label[$1]}, $2: $got% of the floor (goal ≥ $3%):" \
+            "$(awk -v got="$got" -v goal="$3" 'BEGIN { print (got >= goal) ? "met" : "NOT met" }')"
     }
     goal article cached 80
     goal article uncached 25

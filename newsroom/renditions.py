@@ -49,7 +49,7 @@ def rendition_url(field, width):
     if not cache.get(marker):
         if not default_storage.exists(name):
             default_storage.save(name, ContentFile(_scaled_webp(field, width)))
-        cache.set(marker, True, None)
+        cache.set(marker, True, 86_400)
     return default_storage.url(name)
 
 
