@@ -40,6 +40,22 @@ def make_article(*, authors=(), **fields):
     return article
 
 
+HIDDEN_STATES = ["draft", "in review", "scheduled", "expired"]
+
+
+def make_hidden_article(state, **fields):
+    """An article the public must not see: a draft, one in review, one scheduled for the
+    future, or one that has expired."""
+    now = timezone.now()
+    states = {
+        "draft": {"status": Article.Status.DRAFT},
+        "in review": {"status": Article.Status.REVIEW},
+        "scheduled": {"published_at": now + timedelta(hours=1)},
+        "expired": {"published_at": now - timedelta(hours=2), "expires_at": now - timedelta(hours=1)},
+    }
+    return make_article(**states[state], **fields)
+
+
 def make_correction(article, **fields):
     fields.setdefault("text", "An earlier version misspelled a name.")
     return Correction.objects.create(article=article, **fields)

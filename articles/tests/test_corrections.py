@@ -2,26 +2,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from articles.models import Article, Correction
+from articles.models import Correction
 
-from .factories import make_article, make_correction
+from .factories import HIDDEN_STATES, make_article, make_correction, make_hidden_article
 
 pytestmark = pytest.mark.django_db
 
 NOON = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
-
-
-def make_hidden_article(state, **fields):
-    now = timezone.now()
-    states = {
-        "draft": {"status": Article.Status.DRAFT},
-        "in review": {"status": Article.Status.REVIEW},
-        "scheduled": {"published_at": now + timedelta(hours=1)},
-        "expired": {"published_at": now - timedelta(hours=2), "expires_at": now - timedelta(hours=1)},
-    }
-    return make_article(**states[state], **fields)
 
 
 def test_each_correction_shows_its_kind_time_text_and_article(client):
@@ -50,7 +38,7 @@ def test_corrections_are_listed_newest_first(client):
     assert list(response.context["correction_list"]) == [newest, middle, oldest]
 
 
-@pytest.mark.parametrize("state", ["draft", "in review", "scheduled", "expired"])
+@pytest.mark.parametrize("state", HIDDEN_STATES)
 def test_corrections_to_articles_readers_cannot_see_are_not_listed(client, state):
     shown = make_correction(make_article())
     make_correction(make_hidden_article(state), text="A correction nobody may read yet.")

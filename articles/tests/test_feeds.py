@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .factories import make_article, make_author, make_section
+from .factories import HIDDEN_STATES, make_article, make_author, make_hidden_article, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -46,17 +46,6 @@ def read_feed(client, url):
 def title_of(entry, url_name):
     # RSS titles are HTML for readers (so Django escapes them); Atom titles are text.
     return html.unescape(entry.title) if url_name in RSS_FEEDS else entry.title
-
-
-def make_hidden_article(state, **fields):
-    now = timezone.now()
-    states = {
-        "draft": {"status": Article.Status.DRAFT},
-        "in review": {"status": Article.Status.REVIEW},
-        "scheduled": {"published_at": now + timedelta(hours=1)},
-        "expired": {"published_at": now - timedelta(hours=2), "expires_at": now - timedelta(hours=1)},
-    }
-    return make_article(**states[state], **fields)
 
 
 @pytest.mark.parametrize("url_name", ALL_FEEDS)
@@ -185,7 +174,7 @@ def test_an_author_feed_has_only_that_authors_articles(client, author):
 
 
 @pytest.mark.parametrize("url_name", ALL_FEEDS)
-@pytest.mark.parametrize("state", ["draft", "in review", "scheduled", "expired"])
+@pytest.mark.parametrize("state", HIDDEN_STATES)
 def test_unpublished_articles_are_in_no_feed(client, section, author, url_name, state):
     make_hidden_article(state, headline="Not for readers", section=section, authors=[author])
 

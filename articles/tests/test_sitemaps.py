@@ -9,9 +9,7 @@ import xmlschema
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
-
-from .factories import make_article, make_author, make_section
+from .factories import HIDDEN_STATES, make_article, make_author, make_hidden_article, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -50,17 +48,6 @@ def locations(sitemap):
 
 def absolute(instance):
     return f"http://testserver{instance.get_absolute_url()}"
-
-
-def make_hidden_article(state, **fields):
-    now = timezone.now()
-    states = {
-        "draft": {"status": Article.Status.DRAFT},
-        "in review": {"status": Article.Status.REVIEW},
-        "scheduled": {"published_at": now + timedelta(hours=1)},
-        "expired": {"published_at": now - timedelta(hours=2), "expires_at": now - timedelta(hours=1)},
-    }
-    return make_article(**states[state], **fields)
 
 
 # The sitemap of every public page
@@ -104,7 +91,7 @@ def test_authors_without_public_articles_are_left_out(client):
 
 
 @pytest.mark.parametrize("url_name", ["sitemap", "news-sitemap"])
-@pytest.mark.parametrize("state", ["draft", "in review", "scheduled", "expired"])
+@pytest.mark.parametrize("state", HIDDEN_STATES)
 def test_unpublished_articles_are_in_no_sitemap(client, url_name, state):
     live = make_article()
     make_hidden_article(state, headline="Not for readers")
