@@ -142,7 +142,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = [F("published_at").desc(nulls_last=True), "-pk"]
+        # Plain column order, so listings read the (status, published_at) index instead of sorting.
+        ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         permissions = [("publish_article", "Can publish and unpublish articles")]
         indexes = [

@@ -14,6 +14,7 @@ from .models import Article, ArticleAuthor, Section, SlugRedirect, TickerItem
 from .structured_data import news_article
 
 MORE_TOP_READS = 5
+TICKER_LENGTH = 10
 UPDATE_WORTH_SHOWING = timedelta(minutes=5)
 
 
@@ -140,9 +141,14 @@ class ArchiveView(FilterView):
         return context
 
 
+def ticker_items():
+    """The items the ticker bar shows now: the most important live ones, at most TICKER_LENGTH."""
+    return list(TickerItem.objects.live().select_related("article")[:TICKER_LENGTH])
+
+
 def ticker_json(request):
     """What the ticker shows now, for the page script to refresh without a reload."""
-    items = TickerItem.objects.live().select_related("article")
+    items = ticker_items()
     payload = {
         "items": [
             {"id": item.pk, "text": item.text, "url": item.get_link() or None, "priority": item.priority}

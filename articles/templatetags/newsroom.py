@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from articles.models import TickerItem
+from articles.views import ticker_items
 from newsroom.renditions import responsive_image
 
 register = template.Library()
@@ -13,7 +13,7 @@ register = template.Library()
 @register.inclusion_tag("includes/ticker.html")
 def breaking_news():
     """The ticker bar, server-rendered so it works without JavaScript."""
-    return {"items": list(TickerItem.objects.live().select_related("article"))}
+    return {"items": ticker_items()}
 
 
 @register.simple_tag

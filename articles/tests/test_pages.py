@@ -7,7 +7,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Correction
+from articles.models import Article, ArticleAuthor, Correction, TickerItem
+from articles.views import TICKER_LENGTH
 from newsroom.tests.uploads import image_upload
 
 from .factories import make_article, make_author, make_correction, make_section, make_ticker_item
@@ -492,4 +493,18 @@ def test_ticker_json_takes_one_query_however_many_items(client, django_assert_nu
     with django_assert_num_queries(1):
         response = client.get("/ticker.json")
 
-    assert len(response.json()["items"]) == items
+    assert len(response.json()["items"]) == min(items, TICKER_LENGTH)
+
+
+def test_ticker_shows_the_most_important_items_first_and_at_most_ticker_length(client):
+    for number in range(TICKER_LENGTH + 5):
+        make_ticker_item(text=f"Normal {number}")
+    urgent = make_ticker_item(text="Urgent item", priority=TickerItem.Priority.URGENT)
+
+    shown = client.get("/ticker.json").json()["items"]
+
+    assert len(shown) == TICKER_LENGTH
+    assert shown[0]["id"] == urgent.pk
+    page = client.get("/").text
+    assert page.count("<li data-id=") == TICKER_LENGTH
+    assert page.index("Urgent item") < page.index("Normal")
