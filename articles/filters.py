@@ -2,11 +2,12 @@ from datetime import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from authors.models import Author
 
-from .models import Article, Section
+from .models import Article, ArticleAuthor, Section, public_at
 
 
 class DateInput(forms.DateInput):
@@ -61,4 +62,5 @@ class ArchiveFilter(django_filters.FilterSet):
 
 def published_authors():
     """Authors with at least one published article: a draft's byline is not public yet."""
-    return Author.objects.filter(bylines__article__in=Article.objects.published()).distinct().order_by("name", "pk")
+    bylines = ArticleAuthor.objects.filter(author=OuterRef("pk")).filter(public_at(timezone.now(), through="article__"))
+    return Author.objects.filter(Exists(bylines)).order_by("name", "pk")

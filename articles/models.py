@@ -32,14 +32,20 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
+def public_at(at, through=""):
+    """The condition for an article to be public at ``at``, as a Q object; ``through`` is the
+    lookup path from another model (``"article__"``), so a join can use the same rule."""
+    return Q(
+        Q(**{f"{through}expires_at__isnull": True}) | Q(**{f"{through}expires_at__gt": at}),
+        **{f"{through}status": "published", f"{through}published_at__lte": at},
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """What the public may see at ``at`` (now by default): published, past its publication
         time and not yet expired. Scheduling and expiry need no job: they happen here."""
-        at = at or timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at).filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=at)
-        )
+        return self.filter(public_at(at or timezone.now()))
 
     def scheduled(self, at=None):
         at = at or timezone.now()
@@ -147,7 +153,7 @@ class Article(models.Model):
         get_latest_by = "published_at"
         permissions = [("publish_article", "Can publish and unpublish articles")]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_published"),
             # The importer links previous/next stories by headline.
             models.Index(fields=["headline"], name="article_headline"),
             models.Index(fields=["previous_headline"], name="article_previous_headline"),
@@ -344,7 +350,7 @@ class TickerItemQuerySet(models.QuerySet):
         return (
             self.filter(starts_at__lte=at)
             .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
-            .filter(Q(article__isnull=True) | Q(article__in=Article.objects.published(at=at)))
+            .filter(Q(article__isnull=True) | public_at(at, through="article__"))
             .order_by("-priority", "-starts_at", "-pk")
         )
 
@@ -375,7 +381,10 @@ class TickerItem(models.Model):
 
     class Meta:
         ordering = ["-starts_at", "-pk"]
-        indexes = [models.Index(fields=["starts_at", "expires_at"], name="tickeritem_window")]
+        indexes = [
+            models.Index(fields=["starts_at", "expires_at"], name="tickeritem_window"),
+            models.Index(fields=["-priority", "-starts_at", "-id"], name="tickeritem_running_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(expires_at__isnull=True) | Q(expires_at__gt=F("starts_at")),

@@ -30,17 +30,16 @@ def public_articles():
 
 
 def _neighbour(direction):
-    """The published article just before or after this one in listing order (publication time,
-    then primary key: the importer publishes a batch at one instant), as (slug, headline)
-    subqueries."""
+    """The published article just before or after this one in publication order (time, then
+    id, so articles published at the same instant are not skipped), as subqueries."""
     published = Article.objects.published()
     at, pk = OuterRef("published_at"), OuterRef("pk")
     if direction == "previous":
-        earlier = Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)
-        candidates = published.filter(earlier).order_by("-published_at", "-pk")
+        candidates = published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        candidates = candidates.order_by("-published_at", "-pk")
     else:
-        later = Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk)
-        candidates = published.filter(later).order_by("published_at", "pk")
+        candidates = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+        candidates = candidates.order_by("published_at", "pk")
     return {
         f"{direction}_slug": Subquery(candidates.values("slug")[:1]),
         f"{direction}_title": Subquery(candidates.values("headline")[:1]),

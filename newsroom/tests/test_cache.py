@@ -27,7 +27,7 @@ from articles.tests.factories import (
     make_ticker_item,
     make_user,
 )
-from newsroom.cache import PAGE_KEY
+from newsroom.cache import GENERATION_KEY, PAGE_KEY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -486,3 +486,37 @@ def test_page_cache_seconds_zero_turns_the_cache_off(client, scene, settings):
 
     assert queries == first > 0
     assert "public" not in again.get("Cache-Control", "")
+
+
+def test_a_hot_page_is_served_from_this_process_without_asking_the_shared_cache(client, clock, page_cache, monkeypatch):
+    make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
+    assert_cached(client, "/")
+    asked = []
+    monkeypatch.setattr(page_cache, "get_many", lambda keys: asked.append(keys) or {})
+
+    assert "Oil falls" in client.get("/").text
+    assert asked == []
+
+
+def test_a_change_made_by_another_app_server_is_seen_within_the_recheck_interval(client, clock, page_cache, settings):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 1.0
+    story = make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
+    assert_cached(client, "/")
+    # Another server edits the story and changes the shared generation; this process has not
+    # heard of it yet.
+    Article.objects.filter(pk=story.pk).update(headline="Oil rises")
+    page_cache.set(GENERATION_KEY, "set-by-another-server", None)
+
+    assert "Oil falls" in client.get("/").text
+    clock.shift(timedelta(seconds=1))
+    assert "Oil rises" in client.get("/").text
+
+
+def test_with_no_recheck_interval_every_request_asks_the_shared_cache(client, clock, page_cache, settings):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    story = make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
+    assert_cached(client, "/")
+    Article.objects.filter(pk=story.pk).update(headline="Oil rises")
+    page_cache.set(GENERATION_KEY, "set-by-another-server", None)
+
+    assert "Oil rises" in client.get("/").text
