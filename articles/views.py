@@ -7,9 +7,10 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from newsroom.cache import cached_for_content
 from newsroom.renditions import responsive_image
 
-from .filters import ArchiveFilter
+from .filters import ArchiveFilter, published_authors
 from .models import Article, ArticleAuthor, Section, SlugRedirect, TickerItem
 from .structured_data import news_article
 
@@ -137,6 +138,11 @@ class ArchiveView(FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
+        # Options written out by the template: Django's select widget renders each one through
+        # its own template, which for a few hundred authors costs more than the rest of the page.
+        authors = cached_for_content("archive-authors", lambda: list(published_authors().values_list("slug", "name")))
+        context["author_choices"] = [("", "Any author"), *authors]
+        context["section_choices"] = [("", "Any section"), *Section.objects.values_list("slug", "name")]
         return context
 
 

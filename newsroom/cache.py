@@ -129,6 +129,19 @@ def next_change_at(generation):
     return upcoming
 
 
+def cached_for_content(name, compute, max_seconds=300):
+    """``compute()``, kept in the cache until content changes or the next scheduled instant:
+    for lists that are costly to build and change only when content does."""
+    generation = content_generation()
+    key = f"content:{name}:{generation}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        lifetime = min(max_seconds, next_change_at(generation) - time.time())
+        cache.set(key, value, max(1, int(lifetime)))
+    return value
+
+
 @dataclass(frozen=True)
 class CachedPage:
     generation: str
