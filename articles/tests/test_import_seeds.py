@@ -350,3 +350,22 @@ def test_reimport_never_moves_the_publication_time_even_when_updated(tmp_path):
     run(path)
     assert Article.objects.get().published_at == first
     assert ArticleAuthor.objects.count() == 1
+
+
+def test_an_imported_article_has_a_first_revision_that_reverts_with_its_byline():
+    run(SEED)
+    article = Article.objects.get()
+    (first,) = Version.objects.get_for_object(article)
+    assert first.revision.comment == f"Imported from {SEED.name}"
+    assert first.field_dict["headline"] == article.headline
+    assert first.field_dict["body"] == article.body
+
+    article.headline = "Edited by the desk"
+    article.save()
+    ArticleAuthor.objects.filter(article=article).delete()
+    assert Version.objects.get_for_object(article).count() == 2
+
+    first.revision.revert(delete=True)
+    article.refresh_from_db()
+    assert article.headline == "U.S. Intelligence Claims Russia Is Buying Weapons From North Korea"
+    assert [byline.author.name for byline in article.bylines.all()] == ["RFE/RL staff"]
