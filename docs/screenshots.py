@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -80,22 +81,28 @@ print(live.pk)
 
 
 def main():
+    with sample_site_served(SAMPLE_SITE, "newsroom.settings.dev", DEBUG="1") as (output, _):
+        take_screenshots(output.split()[-1])
+
+
+@contextmanager
+def sample_site_served(sample_code, settings_module, **extra_env):
+    """A throwaway site for screenshots: a fresh SQLite database and media folder, filled by
+    running ``sample_code``, served by ``runserver`` on ADDRESS until the block ends. Yields
+    the sample code's output and the media folder."""
     with tempfile.TemporaryDirectory(prefix="newsroom-screenshots-") as folder:
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings.dev",
+            "DJANGO_SETTINGS_MODULE": settings_module,
             "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
             "MEDIA_ROOT": f"{folder}/media",
-            "DEBUG": "1",
             "LOG_LEVEL": "WARNING",
+            **extra_env,
         }
         env.pop("REDIS_URL", None)
         run = {"cwd": BASE_DIR, "env": env, "check": True}
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], **run)
-        article_id = subprocess.run(
-            [sys.executable, "-c", SAMPLE_SITE], capture_output=True, text=True, **run
-        ).stdout.split()[-1]
-
+        output = subprocess.run([sys.executable, "-c", sample_code], capture_output=True, text=True, **run).stdout
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", ADDRESS, "--noreload"],
             cwd=BASE_DIR,
@@ -105,7 +112,7 @@ def main():
         )
         try:
             wait_for(f"http://{ADDRESS}/healthz")
-            take_screenshots(article_id)
+            yield output, Path(env["MEDIA_ROOT"])
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -12,15 +12,10 @@ and ``docs/images`` is touched.
 """
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from playwright.sync_api import sync_playwright
-from screenshots import ADDRESS, BASE_DIR, CHROMIUM, CHROMIUM_ARGS, IMAGES, wait_for
+from screenshots import ADDRESS, BASE_DIR, CHROMIUM, CHROMIUM_ARGS, IMAGES, sample_site_served
 
 WIDTHS = {"phone": 360, "desktop": 1280}
 
@@ -37,33 +32,8 @@ print(json.dumps(build_sample_site().pages))
 
 
 def main():
-    with tempfile.TemporaryDirectory(prefix="newsroom-site-screenshots-") as folder:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings.test",
-            "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
-            "MEDIA_ROOT": f"{folder}/media",
-            "LOG_LEVEL": "WARNING",
-        }
-        env.pop("REDIS_URL", None)
-        run = {"cwd": BASE_DIR, "env": env, "check": True}
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], **run)
-        output = subprocess.run([sys.executable, "-c", SAMPLE_SITE], capture_output=True, text=True, **run).stdout
-        pages = json.loads(output.splitlines()[-1])
-
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", ADDRESS, "--noreload"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_for(f"http://{ADDRESS}/healthz")
-            take_screenshots(pages, Path(env["MEDIA_ROOT"]))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with sample_site_served(SAMPLE_SITE, "newsroom.settings.test") as (output, media_root):
+        take_screenshots(json.loads(output.splitlines()[-1]), media_root)
 
 
 def take_screenshots(pages, media_root):
