@@ -47,3 +47,11 @@ clean:
 .PHONY: bench
 bench: $(VENV)/.installed
 	bash bench/pages.sh $(BENCH_ARGS)
+
+# Known vulnerabilities in the pinned requirements, from PyPI's advisory data. pip-audit is
+# pinned here rather than in requirements-dev.txt: it is a release check, not a test tool.
+PIP_AUDIT := pip-audit==2.10.1
+.PHONY: audit
+audit: $(PY)
+	$(PY) -m pip show --quiet pip-audit >/dev/null 2>&1 || $(PY) -m pip install --quiet $(PIP_AUDIT)
+	$(VENV)/bin/pip-audit --strict -r requirements-dev.txt

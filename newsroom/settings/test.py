@@ -1,6 +1,8 @@
 """The test suite: development settings with fast password hashing and no real e-mail."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .dev import *  # noqa: F403
 
@@ -19,3 +21,11 @@ PAGE_CACHE_SECONDS = 0
 
 # Parallel test workers share one Redis: give each its own keys.
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+
+# A SQLite test database is a file, as in production, not Django's shared in-memory one: that
+# one locks whole tables and ignores busy_timeout, so concurrent writers fail instead of queueing
+# (articles/tests/test_concurrency.py). One file per process; Django deletes it afterwards.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"newsroom-test-{os.getpid()}.sqlite3")
+    }
