@@ -55,3 +55,13 @@ PIP_AUDIT := pip-audit==2.10.1
 audit: $(PY)
 	$(PY) -m pip show --quiet pip-audit >/dev/null 2>&1 || $(PY) -m pip install --quiet $(PIP_AUDIT)
 	$(VENV)/bin/pip-audit --strict -r requirements-dev.txt
+
+# The database and MEDIA_ROOT into a new folder with checksums (newsroom/backups.py), and back:
+# `make restore BACKUP_DIR=backups/…` refuses a database that has tables unless RESTORE_ARGS=--force.
+BACKUP_DIR ?= backups/$(shell date -u +%Y%m%dT%H%M%SZ)
+.PHONY: backup restore
+backup: $(VENV)/.installed
+	$(PY) manage.py backup $(BACKUP_DIR)
+
+restore: $(VENV)/.installed
+	$(PY) manage.py restore $(BACKUP_DIR) $(RESTORE_ARGS)

@@ -1,0 +1,49 @@
+"""Fixtures for tests that run the site in other processes, against databases of their own."""
+
+import os
+import uuid
+
+import dj_database_url
+import psycopg
+import pytest
+
+
+def _postgres_url():
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgres") else None
+
+
+@pytest.fixture
+def scratch_database(tmp_path):
+    """Make empty databases of the run's engine for other processes: a new PostgreSQL database
+    beside the one in DATABASE_URL, or a SQLite file. Returns a function giving a new
+    DATABASE_URL per call; every database is dropped afterwards."""
+    made = []
+    base = _postgres_url()
+
+    def make():
+        name = f"newsroom_scratch_{uuid.uuid4().hex[:12]}"
+        if base is None:
+            return f"sqlite:///{tmp_path / name}.sqlite3"
+        with _admin_connection(base) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return base.rsplit("/", 1)[0] + f"/{name}"
+
+    yield make
+    if made:
+        with _admin_connection(base) as admin:
+            for name in made:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin_connection(url):
+    config = dj_database_url.parse(url)
+    return psycopg.connect(
+        dbname=config["NAME"],
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    )
