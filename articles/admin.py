@@ -1,3 +1,5 @@
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
+from js_asset import Media
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -31,6 +34,7 @@ from .models import (
 from .views import article_page_context, with_page_data
 
 PUBLISH_PERMISSION = "articles.publish_article"
+TIPTAP_BASE_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -208,6 +212,12 @@ class ArticleAdmin(VersionAdmin):
             context = {**(extra_context or {}), "version_before_revert": version}
             return super().revision_view(request, object_id, version_id, context)
 
+    # The prose editor needs two inline things on the article form: its import map, an inline
+    # <script type="importmap"> (browsers load no other kind) that runs under this response's
+    # nonce, and the base stylesheet its Tiptap editor injects as a <style> element, allowed by
+    # the hash of its fixed text. A django-prose-editor upgrade may change that text and hash;
+    # newsroom/tests/browser/test_content_security_policy.py then fails with the new hash.
+    @method_decorator(csp_update({"script-src": [NONCE], "style-src": [TIPTAP_BASE_STYLE_HASH]}))
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         version_before_revert = (extra_context or {}).get("version_before_revert")
         if version_before_revert is not None:
@@ -219,6 +229,10 @@ class ArticleAdmin(VersionAdmin):
             # Lost the race between the form's check and the save: nothing was written.
             self.message_user(request, f"{conflict} Nothing was saved; please reapply your changes.", messages.ERROR)
             return redirect(request.path)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["media"] = Media.from_media(context["media"]).with_nonce(request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description="state")
     def state_display(self, article):

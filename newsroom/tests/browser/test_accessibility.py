@@ -19,7 +19,8 @@ def test_every_public_page_type_passes_axe_and_fits_a_phone_screen(page, site):
     for name, path in site.pages.items():
         page.set_viewport_size(DESKTOP)
         page.goto(path)
-        page.add_script_tag(path=AXE)
+        # Through DevTools rather than a <script> tag, which the Content Security Policy refuses.
+        page.evaluate(AXE.read_text())
         problems += [f"{name} at desktop width: {problem}" for problem in axe_violations(page)]
         page.set_viewport_size(PHONE)
         problems += [f"{name} at phone width: {problem}" for problem in axe_violations(page)]

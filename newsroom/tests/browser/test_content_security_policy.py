@@ -1,0 +1,81 @@
+"""The Content Security Policy in a real browser: the public pages, the ticker's refresh and the
+admin forms (with the prose editor and its widgets) run without a single violation."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles.models import TickerItem
+from articles.tests.factories import make_ticker_item, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "a-long-test-password"
+RECORD_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  window.cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${where}`);
+});
+"""
+
+
+@pytest.fixture
+def watched_page(page):
+    """A page that records every CSP violation, from the event and from the console."""
+    page.add_init_script(RECORD_VIOLATIONS)
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    yield page
+    page_violations = page.evaluate("window.cspViolations")
+    console_violations = [text for text in console if "Content Security Policy" in text]
+    assert page_violations == [] and console_violations == []
+
+
+def test_public_pages_and_the_ticker_refresh_break_no_rule(watched_page, site):
+    page = watched_page
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("Network.enable")
+    devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    for path in site.pages.values():
+        page.goto(path)
+        assert page.evaluate("window.cspViolations") == [], path
+
+    # JSON-LD is data, not script: CSP lets it be.
+    page.goto(site.lead.get_absolute_url())
+    expect(page.locator('script[type="application/ld+json"]')).to_have_count(1)
+    assert page.evaluate("window.cspViolations") == []
+
+    page.goto("/")
+    make_ticker_item(text="Parliament passes the energy bill", priority=TickerItem.Priority.URGENT)
+    page.evaluate("window.newsroomTicker.refresh()")
+    expect(page.locator(".ticker-items li").first).to_have_text("Parliament passes the energy bill")
+
+
+def test_admin_forms_and_the_prose_editor_break_no_rule(watched_page, site):
+    page = watched_page
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(make_user("Editor", password=PASSWORD).username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#user-tools")).to_be_visible()
+
+    page.goto(reverse("admin:articles_article_change", args=[site.lead.pk]))
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Prices eased on Wednesday.")
+    expect(editor).to_contain_text("Prices eased on Wednesday.")
+    assert page.evaluate("window.cspViolations") == []
+
+    page.goto(reverse("admin:articles_tickeritem_add"))
+    expect(page.locator("#tickeritem_form")).to_be_visible()
+
+    for path in [
+        reverse("admin:index"),
+        reverse("admin:articles_article_changelist"),
+        reverse("admin:articles_article_history", args=[site.lead.pk]),
+        reverse("admin:articles_tickeritem_changelist"),
+    ]:
+        page.goto(path)
+        assert page.evaluate("window.cspViolations") == [], path
