@@ -21,16 +21,11 @@ from playwright.sync_api import sync_playwright
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 IMAGES = BASE_DIR / "docs" / "images"
+sys.path.insert(0, str(BASE_DIR))
+from newsroom.tests.browser.chromium import launch_chromium  # noqa: E402
+
 ADDRESS = "127.0.0.1:8765"
 USERNAME, PASSWORD = "editor", "screenshots-only-password"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 SAMPLE_SITE = f"""
 from datetime import timedelta
@@ -133,7 +128,7 @@ def wait_for(url, timeout=30):
 def take_screenshots(article_id):
     IMAGES.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"http://{ADDRESS}/admin/login/")
         page.fill("#id_username", USERNAME)

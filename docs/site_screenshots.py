@@ -15,7 +15,7 @@ import json
 from urllib.parse import unquote, urlsplit
 
 from playwright.sync_api import sync_playwright
-from screenshots import ADDRESS, BASE_DIR, CHROMIUM, CHROMIUM_ARGS, IMAGES, sample_site_served
+from screenshots import ADDRESS, BASE_DIR, IMAGES, launch_chromium, sample_site_served
 
 WIDTHS = {"phone": 360, "desktop": 1280}
 
@@ -47,7 +47,7 @@ def take_screenshots(pages, media_root):
             route.fulfill(status=404)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         for device, width in WIDTHS.items():
             page = browser.new_page(viewport={"width": width, "height": 800})
             page.route("**/media/**", serve_upload)

@@ -6,24 +6,16 @@ transactional database access (the server cannot see rows inside a test's transa
 roles and the Breaking News ticker come from a data migration; a transactional test empties the
 tables afterwards, so these tests ask for ``serialized_rollback`` to get them back first."""
 
-import os
 from pathlib import Path
 
 import pytest
 from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
+from newsroom.tests.browser.chromium import launch_chromium
 from newsroom.tests.sample_site import build_sample_site
 
 BASE_DIR = Path(__file__).resolve().parents[3]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 TIMEOUT_MS = 10_000
@@ -52,7 +44,7 @@ def browser():
         with sync_playwright() as playwright:
             for alias, connection in thread_connections.items():
                 connections[alias] = connection
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            chromium = launch_chromium(playwright)
             yield chromium
             chromium.close()
 
