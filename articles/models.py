@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 
-from newsroom.images import image_size, validate_image
+from newsroom.images import UploadedImageField, image_size, validate_image
 from newsroom.slugs import unique_slug
 
 from .html import EDITOR_EXTENSIONS, sanitize_html
@@ -80,7 +80,7 @@ class Article(models.Model):
     dek = models.TextField("summary", blank=True, help_text="One or two sentences under the headline and in listings.")
     body = ProseEditorField(blank=True, extensions=EDITOR_EXTENSIONS, sanitize=sanitize_html)
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
-    lead_image = models.ImageField(
+    lead_image = UploadedImageField(
         upload_to="articles/%Y/%m/",
         blank=True,
         validators=[validate_image],

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from newsroom.images import validate_image
+from newsroom.images import UploadedImageField, validate_image
 from newsroom.slugs import unique_slug
 
 
@@ -18,7 +18,7 @@ class Author(models.Model):
     bio = models.TextField(
         blank=True, help_text="A short biography in plain text, shown on articles and the author's page."
     )
-    photo = models.ImageField(
+    photo = UploadedImageField(
         upload_to="authors/%Y/%m/",
         blank=True,
         validators=[validate_image],

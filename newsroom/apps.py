@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -1,13 +1,20 @@
 """Validation for uploaded images: the size is checked before decoding, then the pixel count
 from the header, then the format is detected from the bytes (never trusted from the name).
-Only raster formats a browser shows safely are accepted; SVG and HTML never pass."""
+Only raster formats a browser shows safely are accepted; SVG and HTML never pass. Stored files
+are named by ``UploadedImageField``, never by the uploader."""
+
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from PIL import ExifTags, Image
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# Accepted formats and the extension a stored file of each gets, which is also what decides the
+# Content-Type it is served with (newsroom/media.py, or S3 from the name).
+EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
+ACCEPTED_FORMATS = set(EXTENSIONS)
 # EXIF orientations of a photo stored on its side: browsers and renditions show it turned.
 SIDEWAYS = {5, 6, 7, 8}
 
@@ -69,3 +76,29 @@ def image_size(file):
         return None, None
     finally:
         file.seek(position)
+
+
+def detected_extension(file):
+    """The extension for the format ``file``'s bytes are in, whatever its name says."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format = image.format
+    except Exception:
+        image_format = None
+    finally:
+        file.seek(position)
+    if image_format not in EXTENSIONS:
+        raise ValidationError("This file is not a JPEG, PNG, WebP or GIF image.", code="image_format")
+    return EXTENSIONS[image_format]
+
+
+class UploadedImageField(models.ImageField):
+    """An image stored under a random name with the extension of its real format: the uploader's
+    file name (``shell.php.jpg``, ``page.html``) never reaches the storage, so no web server can
+    be led to run or render an upload as anything but an image, and names are never reused."""
+
+    def generate_filename(self, instance, filename):
+        extension = detected_extension(getattr(instance, self.attname).file)
+        return super().generate_filename(instance, f"{uuid.uuid4().hex}{extension}")

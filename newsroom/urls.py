@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -7,11 +6,12 @@ from django.urls import include, path
 from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
 from articles.views import ticker_json
 
-from . import seo, views
+from . import media, seo, views
 from .cache import cache_public_page
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
+handler500 = views.server_error
 
 urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
@@ -30,5 +30,5 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    urlpatterns.insert(0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media"))

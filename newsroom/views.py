@@ -1,11 +1,13 @@
-"""Site-wide views: the home page and the health check."""
+"""Site-wide views: the home page, the health check and the server error page."""
 
 import logging
+import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -14,6 +16,8 @@ from articles.views import public_articles
 
 logger = logging.getLogger(__name__)
 
+# How long a reader should wait before retrying while the database is unreachable.
+RETRY_AFTER_SECONDS = 30
 LATEST = 10
 PER_SECTION = 4
 HOME_SPAN = 500
@@ -58,3 +62,14 @@ def healthz(request):
         logger.warning("health check failed: database unavailable", extra={"error": str(error)})
         return JsonResponse({"status": "error", "reason": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request):
+    """The 500 page; or, when the database cannot be reached, a 503 that tells browsers, crawlers
+    and the CDN to come back (a CDN may then serve its stale copy). Neither shows any detail, and
+    neither needs the database: the templates use no context processors."""
+    if isinstance(sys.exception(), (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))

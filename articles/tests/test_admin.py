@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -273,13 +274,15 @@ def test_lead_image_without_alt_text_is_refused(editor_client, media_root):
     assert not Article.objects.get(pk=article.pk).lead_image
 
 
-def test_lead_image_with_alt_text_is_stored(editor_client, media_root):
+def test_lead_image_is_stored_under_a_name_of_ours_with_its_real_format(editor_client, media_root):
     article = publishable_draft()
-    response = edit(editor_client, article, lead_image=image_upload("photo.jpg"), lead_image_alt="A square")
+    upload = image_upload("photo.jpg", named="shell.php.png")
+    response = edit(editor_client, article, lead_image=upload, lead_image_alt="A square")
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.lead_image.name.startswith("articles/")
+    assert re.fullmatch(r"articles/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", article.lead_image.name)
     assert (media_root / article.lead_image.name).read_bytes() == image_upload("photo.jpg").read()
+    assert not any("shell" in path.name for path in media_root.rglob("*"))
 
 
 @pytest.mark.parametrize(("name", "code"), REJECTED_IMAGES)

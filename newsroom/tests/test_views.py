@@ -63,6 +63,38 @@ def test_server_error_shows_the_500_page_without_details():
     assert "secret internal detail" not in response.text
 
 
+@override_settings(ROOT_URLCONF="newsroom.tests.urls_error")
+def test_an_unreachable_database_shows_the_503_page_without_details():
+    response = Client(raise_request_exception=False).get("/database-gone/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Temporarily unavailable" in response.text
+    assert "OperationalError" not in response.text
+    assert "10.0.0.5" not in response.text and "secret internal detail" not in response.text
+
+
+PAGE_WITHOUT_DATABASE = """
+import django, json; django.setup()
+from django.test import Client
+response = Client(raise_request_exception=False).get("/", secure=True, headers={"host": "news.example.com"})
+print(json.dumps({"status": response.status_code, "retry": response.get("Retry-After"),
+                  "body": response.content.decode()}))
+"""
+
+
+def test_pages_answer_503_when_the_database_is_unreachable(run_django):
+    result = run_django(
+        code=PAGE_WITHOUT_DATABASE,
+        env={**PROD_ENV, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/newsroom"},
+        settings="newsroom.settings.prod",
+    )
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (shown["status"], shown["retry"]) == (503, "30")
+    assert "Temporarily unavailable" in shown["body"]
+    assert "127.0.0.1" not in shown["body"] and "Traceback" not in shown["body"]
+
+
 SERVE_STATIC = """
 import django, json; django.setup()
 from django.core.management import call_command
