@@ -17,7 +17,7 @@ from js_asset import Media
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from newsroom.admin import HTTPS_URL_FIELDS, https_formfield
+from newsroom.admin import HTTPS_URL_FIELDS, OfferedLookupsOnly, https_formfield
 
 from .diffs import changed_fields
 from .models import (
@@ -147,7 +147,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
@@ -335,7 +335,7 @@ class ArticleAdmin(VersionAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -343,7 +343,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     list_display = ["article", "kind", "published_at"]
     list_filter = ["kind", "published_at"]
     list_select_related = ["article"]
@@ -361,7 +361,7 @@ class TickerItemInline(admin.TabularInline):
 
 
 @admin.register(Ticker)
-class TickerAdmin(admin.ModelAdmin):
+class TickerAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     list_display = ["name", "live_count"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TickerItemInline]
@@ -411,7 +411,7 @@ class BreakingItemForm(forms.ModelForm):
 
 
 @admin.register(TickerItem)
-class TickerItemAdmin(admin.ModelAdmin):
+class TickerItemAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     form = BreakingItemForm
     list_display = ["text", "ticker", "priority", "live_now", "starts_at", "expires_at"]
@@ -440,14 +440,14 @@ class TickerItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
+class SlugRedirectAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     list_display = ["old_slug", "article", "created_at"]
     list_select_related = ["article"]
     search_fields = ["old_slug", "article__headline"]
 
 
 @admin.register(SourceFile)
-class SourceFileAdmin(admin.ModelAdmin):
+class SourceFileAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     list_display = ["name", "article", "sha256", "imported_at"]
     list_select_related = ["article"]
     search_fields = ["name", "article__headline"]

@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 
-from newsroom.admin import HTTPS_URL_FIELDS
+from newsroom.admin import HTTPS_URL_FIELDS, OfferedLookupsOnly
 
 from .models import Author
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["thumbnail", "name", "job_title", "article_count", "user"]
     list_display_links = ["thumbnail", "name"]

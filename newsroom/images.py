@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.template.defaultfilters import filesizeformat
 from PIL import ExifTags, Image
 
@@ -94,11 +95,14 @@ def detected_extension(file):
     return EXTENSIONS[image_format]
 
 
+class UploadedImageFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        super().save(f"{uuid.uuid4().hex}{detected_extension(content)}", content, save)
+
+
 class UploadedImageField(models.ImageField):
     """An image stored under a random name with the extension of its real format: the uploader's
     file name (``shell.php.jpg``, ``page.html``) never reaches the storage, so no web server can
     be led to run or render an upload as anything but an image, and names are never reused."""
 
-    def generate_filename(self, instance, filename):
-        extension = detected_extension(getattr(instance, self.attname).file)
-        return super().generate_filename(instance, f"{uuid.uuid4().hex}{extension}")
+    attr_class = UploadedImageFieldFile

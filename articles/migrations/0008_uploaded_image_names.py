@@ -9,12 +9,18 @@ class Migration(migrations.Migration):
         ("articles", "0007_listing_indexes"),
     ]
 
+    # Only the Python side changes (how new uploads are named): the column stays as it is. On
+    # SQLite a real AlterField would rebuild the table and drop the search index's triggers.
     operations = [
-        migrations.AlterField(
-            model_name="article",
-            name="lead_image",
-            field=newsroom.images.UploadedImageField(
-                blank=True, upload_to="articles/%Y/%m/", validators=[newsroom.images.validate_image]
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="article",
+                    name="lead_image",
+                    field=newsroom.images.UploadedImageField(
+                        blank=True, upload_to="articles/%Y/%m/", validators=[newsroom.images.validate_image]
+                    ),
+                ),
+            ],
         ),
     ]

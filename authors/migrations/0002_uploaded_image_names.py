@@ -9,15 +9,21 @@ class Migration(migrations.Migration):
         ("authors", "0001_initial"),
     ]
 
+    # Only the Python side changes (how new uploads are named): the column stays as it is. On
+    # SQLite a real AlterField would rebuild the table and drop the search index's triggers.
     operations = [
-        migrations.AlterField(
-            model_name="author",
-            name="photo",
-            field=newsroom.images.UploadedImageField(
-                blank=True,
-                help_text="A head-and-shoulders photo: JPEG, PNG or WebP.",
-                upload_to="authors/%Y/%m/",
-                validators=[newsroom.images.validate_image],
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="author",
+                    name="photo",
+                    field=newsroom.images.UploadedImageField(
+                        blank=True,
+                        help_text="A head-and-shoulders photo: JPEG, PNG or WebP.",
+                        upload_to="authors/%Y/%m/",
+                        validators=[newsroom.images.validate_image],
+                    ),
+                ),
+            ],
         ),
     ]
