@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -163,16 +164,47 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Uploads and their renditions go to an S3-compatible bucket instead when AWS_STORAGE_BUCKET_NAME
+# is set (newsroom/storage.py). The keys are AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or
+# without them boto3's own chain (an instance or task role). Pages then link to the bucket, or
+# to AWS_S3_CUSTOM_DOMAIN (a CDN in front of it), and the app serves no media of its own.
+MEDIA_BUCKET = env_str("AWS_STORAGE_BUCKET_NAME")
+MEDIA_ORIGINS = []
+
+
+def bucket_origin(options):
+    """Where S3Storage.url() points, for img-src: a custom endpoint is addressed path-style
+    (<endpoint>/<bucket>/<name>), AWS itself by the bucket's host name (a name without dots)."""
+    if options["custom_domain"]:
+        return f"https://{options['custom_domain']}"
+    if options["endpoint_url"]:
+        url = urlsplit(options["endpoint_url"])
+        return f"{url.scheme}://{url.netloc}"
+    return f"https://{options['bucket_name']}.s3.amazonaws.com"
+
+
+if MEDIA_BUCKET:
+    S3_OPTIONS = {
+        "bucket_name": MEDIA_BUCKET,
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("AWS_S3_REGION_NAME") or None,
+        "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
+        "location": env_str("AWS_LOCATION", ""),  # a key prefix, for a bucket shared with others
+        "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),  # expiring signed URLs: a private bucket
+    }
+    STORAGES["default"] = {"BACKEND": "newsroom.storage.MediaStorage", "OPTIONS": S3_OPTIONS}
+    SERVE_MEDIA = False
+    MEDIA_ORIGINS = [bucket_origin(S3_OPTIONS)]
+
 # Content Security Policy on every response (django-csp). Nothing inline runs or styles a page:
 # scripts and stylesheets are files under STATIC_URL. JSON-LD is data, which CSP leaves alone.
-# Uploads are served from this origin (MEDIA_URL is relative); an absolute MEDIA_URL would need
-# its origin in img-src.
+# Uploads are served from this origin (MEDIA_URL is relative) or from the bucket's (above).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
