@@ -48,6 +48,12 @@ clean:
 bench: $(VENV)/.installed
 	bash bench/pages.sh $(BENCH_ARGS)
 
+# Load and faults (bench/proof.py --help): wrk against gunicorn on a private PostgreSQL and Redis,
+# then Redis killed and PostgreSQL stopped underneath it. PROOF_ARGS=--quick for CI's short run.
+.PHONY: proof
+proof: $(VENV)/.installed
+	$(PY) bench/proof.py $(PROOF_ARGS)
+
 # Known vulnerabilities in the pinned requirements, from PyPI's advisory data. pip-audit is
 # pinned here rather than in requirements-dev.txt: it is a release check, not a test tool.
 PIP_AUDIT := pip-audit==2.10.1
