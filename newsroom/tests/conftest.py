@@ -1,11 +1,17 @@
 """Fixtures for tests that run the site in other processes, against databases of their own."""
 
 import os
+import subprocess
+import sys
 import uuid
 
 import dj_database_url
 import psycopg
 import pytest
+
+from newsroom.settings.base import BASE_DIR
+
+from .servers import base_environment
 
 
 def _postgres_url():
@@ -47,3 +53,13 @@ def _admin_connection(url):
         port=config["PORT"] or None,
         autocommit=True,
     )
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """Production static files (the manifest storage needs collectstatic), made once."""
+    root = tmp_path_factory.mktemp("static")
+    environment = {**base_environment(), "STATIC_ROOT": str(root), "SECRET_KEY": "x", "ALLOWED_HOSTS": "127.0.0.1"}
+    command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+    subprocess.run(command, cwd=BASE_DIR, env=environment, check=True, capture_output=True, timeout=60)
+    return root

@@ -7,21 +7,16 @@ database 11, so the test runs in both CI runs; the PostgreSQL run uses a scratch
 the run's Redis. Each test has a Redis key prefix of its own and deletes its keys afterwards."""
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 import uuid
 from contextlib import ExitStack
 
 import pytest
 import redis
 
-from newsroom.settings.base import BASE_DIR
+from .servers import PROD, get, start_server, wait_until_healthy
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/11"
-PROD = "newsroom.settings.prod"
 # Past the recheck interval, the time a request takes to arrive.
 SLACK = 0.2
 
@@ -38,16 +33,6 @@ article = Article.objects.get()
 article.headline = "{headline}"
 article.save()
 """
-
-
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    """Production static files (the manifest storage needs collectstatic), made once."""
-    root = tmp_path_factory.mktemp("static")
-    environment = {**_base_environment(), "STATIC_ROOT": str(root), "SECRET_KEY": "x", "ALLOWED_HOSTS": "127.0.0.1"}
-    command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
-    subprocess.run(command, cwd=BASE_DIR, env=environment, check=True, capture_output=True, timeout=60)
-    return root
 
 
 @pytest.fixture
@@ -78,66 +63,13 @@ def site(scratch_database, static_root, tmp_path, run_django, request):
     keys.close()
 
 
-def _base_environment():
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", ""),
-        "DJANGO_SETTINGS_MODULE": PROD,
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _get(port, path="/"):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
-        return response.read().decode()
-
-
-def _start_server(stack, environment, log):
-    port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-    output = stack.enter_context(open(log, "w"))  # noqa: SIM115 (the stack closes it)
-    server = subprocess.Popen(
-        command, cwd=BASE_DIR, env={**_base_environment(), **environment}, stdout=output, stderr=output
-    )
-    stack.callback(_stop, server)
-    return server, port
-
-
-def _stop(server):
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
-def _wait_until_healthy(server, port, log):
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert server.poll() is None, log.read_text()
-        try:
-            if '"ok"' in _get(port, "/healthz"):
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    pytest.fail(f"gunicorn on port {port} never became healthy:\n{log.read_text()}")
-
-
 def _fresh_everywhere(ports, changed_at, within, shown, gone=None):
     """From ``within`` seconds after ``changed_at`` on, every request to every server (and so,
     with a few requests, to each of its workers) shows ``shown`` and not ``gone``."""
     time.sleep(max(0.0, changed_at + within - time.monotonic()))
     for port in ports:
         for _ in range(4):
-            page = _get(port)
+            page = get(port)
             assert shown in page
             assert gone is None or gone not in page
 
@@ -152,13 +84,13 @@ def test_a_change_made_anywhere_is_fresh_on_both_servers(site, run_django, tmp_p
         assert result.returncode == 0, result.stderr
 
     with ExitStack() as stack:
-        servers = [_start_server(stack, site, tmp_path / f"gunicorn-{number}.log") for number in (1, 2)]
+        servers = [start_server(stack, site, tmp_path / f"gunicorn-{number}.log") for number in (1, 2)]
         for number, (server, port) in enumerate(servers, start=1):
-            _wait_until_healthy(server, port, tmp_path / f"gunicorn-{number}.log")
+            wait_until_healthy(server, port, tmp_path / f"gunicorn-{number}.log")
         ports = [port for _, port in servers]
         for _ in range(4):  # both servers, and each of their workers, cache the empty home page
             for port in ports:
-                assert "Mayor opens the new bridge" not in _get(port)
+                assert "Mayor opens the new bridge" not in get(port)
 
         shell(PUBLISH.format(headline="Mayor opens the new bridge"))
         _fresh_everywhere(ports, time.monotonic(), within, shown="Mayor opens the new bridge")

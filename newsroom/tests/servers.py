@@ -1,0 +1,71 @@
+"""gunicorn serving the site with production settings, for tests that need real app servers."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from newsroom.settings.base import BASE_DIR
+
+PROD = "newsroom.settings.prod"
+
+
+def base_environment():
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", ""),
+        "DJANGO_SETTINGS_MODULE": PROD,
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port, path="/"):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+        return response.read().decode()
+
+
+def start_server(stack, environment, log, workers=2):
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}"]
+    output = stack.enter_context(open(log, "w"))  # noqa: SIM115 (the stack closes it)
+    server = subprocess.Popen(
+        [*command, "--workers", str(workers)],
+        cwd=BASE_DIR,
+        env={**base_environment(), **environment},
+        stdout=output,
+        stderr=output,
+    )
+    stack.callback(_stop, server)
+    return server, port
+
+
+def _stop(server):
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def wait_until_healthy(server, port, log):
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        assert server.poll() is None, log.read_text()
+        try:
+            if '"ok"' in get(port, "/healthz"):
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    pytest.fail(f"gunicorn on port {port} never became healthy:\n{log.read_text()}")
