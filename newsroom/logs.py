@@ -21,3 +21,25 @@ class JSONFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+class Throttle(logging.Filter):
+    """Lets one record a ``seconds`` through per message, the next one saying how many were
+    dropped: while Redis is down every cache call fails, several a page, and each would log a
+    traceback."""
+
+    def __init__(self, seconds=10):
+        super().__init__()
+        self.seconds = seconds
+        self.last = {}  # message -> (time let through, records dropped since)
+
+    def filter(self, record):
+        key = (record.name, record.msg)
+        passed_at, dropped = self.last.get(key, (None, 0))
+        if passed_at is not None and record.created - passed_at < self.seconds:
+            self.last[key] = (passed_at, dropped + 1)
+            return False
+        self.last[key] = (record.created, 0)
+        if dropped:
+            record.dropped = dropped
+        return True
