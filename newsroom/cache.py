@@ -37,6 +37,8 @@ from django.utils.cache import patch_cache_control, set_response_etag
 GENERATION_KEY = "content:generation"
 NEXT_CHANGE_KEY = "content:next-change:{generation}"
 PAGE_KEY = "page:{digest}"
+# How long a CDN may keep serving a page it holds while the origin is failing.
+STALE_IF_ERROR_SECONDS = 86_400
 CACHED_HEADERS = ("Content-Type", "ETag", "Content-Language", "Cache-Control", "Last-Modified")
 LOCAL_PAGES = 500
 
@@ -190,8 +192,9 @@ def cache_public_page(view=None, *, max_seconds=None):
                 return response
             set_response_etag(response)
             if not response.has_header("Cache-Control"):
-                # Browsers and CDNs revalidate with the ETag: invalidation cannot reach them.
-                patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+                # Browsers and CDNs revalidate with the ETag: invalidation cannot reach them. While
+                # the origin fails, a CDN may serve what it has (RFC 5861).
+                patch_cache_control(response, public=True, max_age=0, stale_if_error=STALE_IF_ERROR_SECONDS)
             headers = tuple((name, response[name]) for name in CACHED_HEADERS if response.has_header(name))
             entry = CachedPage(generation, valid_until, response.status_code, response.content, headers)
             cache.set(key, entry, max(1, int(valid_until - now)))

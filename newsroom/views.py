@@ -71,5 +71,6 @@ def server_error(request):
     if isinstance(sys.exception(), (OperationalError, InterfaceError)):
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"  # a CDN keeps serving its stale copy instead
         return response
     return HttpResponseServerError(loader.render_to_string("500.html"))

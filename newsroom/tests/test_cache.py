@@ -107,9 +107,9 @@ def test_second_anonymous_get_is_served_from_the_cache_without_queries(client, s
         assert again[header] == first[header]
 
 
-def test_cached_pages_ask_browsers_to_revalidate_with_the_etag(client, scene):
+def test_cached_pages_ask_browsers_to_revalidate_with_the_etag_and_cdns_to_hold_them_for_errors(client, scene):
     response = client.get("/")
-    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=0", "must-revalidate"}
+    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=0", "stale-if-error=86400"}
     assert response["ETag"]
 
 

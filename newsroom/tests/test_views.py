@@ -68,6 +68,7 @@ def test_an_unreachable_database_shows_the_503_page_without_details():
     response = Client(raise_request_exception=False).get("/database-gone/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
     assert "Temporarily unavailable" in response.text
     assert "OperationalError" not in response.text
     assert "10.0.0.5" not in response.text and "secret internal detail" not in response.text
