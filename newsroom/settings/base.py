@@ -87,6 +87,8 @@ def database_from_url(url):
     else:
         config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True
+        # Behind pgbouncer in transaction mode, where a cursor cannot outlive its transaction.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     return config
 

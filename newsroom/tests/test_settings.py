@@ -18,6 +18,7 @@ print(json.dumps({
     "options": db.get("OPTIONS", {}),
     "health_checks": db.get("CONN_HEALTH_CHECKS"),
     "max_age": db.get("CONN_MAX_AGE"),
+    "server_side_cursors": not db.get("DISABLE_SERVER_SIDE_CURSORS", False),
     "cache": settings.CACHES["default"]["BACKEND"],
     "time_zone": settings.TIME_ZONE,
     "media_root": str(settings.MEDIA_ROOT),
@@ -77,10 +78,23 @@ def test_settings_come_from_the_environment(run_django, tmp_path):
     assert shown["name"] == "newsroom"
     assert shown["health_checks"] is True
     assert shown["max_age"] > 0
+    assert shown["server_side_cursors"] is True
     assert shown["cache"] == "django_redis.cache.RedisCache"
     assert shown["time_zone"] == "Europe/Prague"
     assert shown["media_root"] == str(tmp_path)
     assert shown["allowed_hosts"] == ["a.example", "b.example"]
+
+
+def test_pgbouncer_transaction_mode_settings_come_from_the_environment(run_django):
+    environment = {
+        "DATABASE_URL": "postgres://postgres@pgbouncer:6432/newsroom",
+        "CONN_MAX_AGE": "0",
+        "DISABLE_SERVER_SIDE_CURSORS": "1",
+    }
+    result = run_django(code=SHOW_SETTINGS, env=environment)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert (shown["max_age"], shown["server_side_cursors"]) == (0, False)
 
 
 def test_sqlite_file_runs_in_wal_mode(run_django, tmp_path):
