@@ -1,5 +1,5 @@
 """Proof under load and faults: the reader site under gunicorn with PostgreSQL and Redis, loaded
-with wrk, then with Redis killed and PostgreSQL stopped underneath it.
+with wrk, then with Redis killed, PostgreSQL stopped and PostgreSQL frozen underneath it.
 
     .venv/bin/python bench/proof.py            # 10,000 articles, 60 s of load: about 3 minutes
     .venv/bin/python bench/proof.py --quick    # 800 articles, 8 s of load: the CI run, about 1 minute
@@ -19,7 +19,9 @@ The checks (exit status 0 only when every one passes):
   are cached in it again;
 - PostgreSQL stopped: pages that need it answer 503 with one generic page (Retry-After, no
   traceback, no detail); /healthz answers 503 within 2 s; once the database is back, pages and
-  /healthz answer 200 within 30 s, from the same gunicorn processes.
+  /healthz answer 200 within 30 s, from the same gunicorn processes;
+- PostgreSQL frozen (SIGSTOP: it accepts connections and never answers): /healthz answers 503
+  within 2 s; once thawed, pages and /healthz answer 200 within 30 s, from the same processes.
 
 The summary is printed as markdown and written to bench/out/proof-<date>.md, wrk's output beside it.
 """
@@ -146,6 +148,16 @@ class Postgres:
 
     def stop(self):
         run(self.command("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"))
+
+    def processes(self):
+        """The postmaster and every process it started."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                    children.append(int(stat.parent.name))
+        return [postmaster, *children]
 
     def discard(self):
         if (self.data / "postmaster.pid").exists():
@@ -502,6 +514,35 @@ class Proof:
         self.check("PostgreSQL down: the cached home page", None, f"{home.status}, {served}")
         time.sleep(max(0, stopped + self.mode.outage_seconds - time.monotonic()))
         self.postgres.start()
+        self.check_recovery("PostgreSQL back: recovery without a restart", pages)
+
+    def postgres_frozen(self):
+        """A server that accepts connections and never answers: what a frozen host or a network
+        dropping packets looks like from the app. Pages that need the database wait for it (up
+        to gunicorn's worker timeout); /healthz must still answer at once."""
+        print(f"== PostgreSQL frozen (SIGSTOP) for {self.mode.outage_seconds} s", flush=True)
+        processes = self.postgres.processes()
+        for pid in processes:
+            os.kill(pid, signal.SIGSTOP)
+        frozen = time.monotonic()
+        try:
+            health = [self.server.get("/healthz") for _ in range(6)]
+            statuses = ", ".join(sorted({str(answer.status) for answer in health}))
+            slowest = max(answer.seconds for answer in health)
+            self.check(
+                "PostgreSQL frozen: /healthz",
+                all(answer.status == 503 for answer in health) and slowest < HEALTHZ_SECONDS,
+                f"{statuses} in {slowest * 1000:,.0f} ms at most ({len(health)} requests)",
+            )
+            time.sleep(max(0, frozen + self.mode.outage_seconds - time.monotonic()))
+        finally:
+            for pid in processes:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+        pages = [f"/search/?q={quote_plus(OUTAGE_SEARCH)}", f"/articles/{self.cold}/"]
+        self.check_recovery("PostgreSQL thawed: recovery without a restart", pages)
+
+    def check_recovery(self, name, pages):
         back = time.monotonic()
         recovered = None
         while recovered is None and time.monotonic() - back < RECOVERY_SECONDS:
@@ -512,7 +553,7 @@ class Proof:
         stable = all(self.server.get(path).status == 200 for _ in range(10) for path in ("/healthz", *pages))
         pids = self.server.pids()
         self.check(
-            "PostgreSQL back: recovery without a restart",
+            name,
             recovered is not None and stable and pids == self.pids,
             ("not recovered" if recovered is None else f"every page 200 {recovered:.1f} s after the database answered")
             + f" (within {RECOVERY_SECONDS} s)"
@@ -536,7 +577,7 @@ class Proof:
             f"loopback, requesting in turn the home page, one of the {HOT_ARTICLES} latest articles, a search "
             f"({len(SEARCHES)} queries) and /ticker.json. Load: {mode.load_seconds} s; Redis killed "
             f"{mode.redis_kill_after} s into {mode.redis_seconds} s of load; PostgreSQL stopped "
-            f"(pg_ctl stop -m fast) for {mode.outage_seconds} s.",
+            f"(pg_ctl stop -m fast) for {mode.outage_seconds} s, then frozen (SIGSTOP) for as long.",
             f"Machine: {os.cpu_count()} cores, {cpu[1] if cpu else 'unknown CPU'}; load average at the end "
             f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}.",
             "",
@@ -583,6 +624,7 @@ def main():
             proof.load()
             proof.redis_fault()
             proof.postgres_fault()
+            proof.postgres_frozen()
         except Failure as error:
             sys.exit(f"proof.py: {error}")
         summary = proof.report()

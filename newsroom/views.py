@@ -3,7 +3,7 @@
 import logging
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError
 from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
@@ -14,8 +14,12 @@ from django.views.generic import TemplateView
 from articles.models import Article
 from articles.views import public_articles
 
+from .health import database_probe
+
 logger = logging.getLogger(__name__)
 
+# A load balancer's probe gets its answer within this, however the database fails.
+HEALTH_CHECK_SECONDS = 1.5
 # How long a reader should wait before retrying while the database is unreachable.
 RETRY_AFTER_SECONDS = 30
 LATEST = 10
@@ -53,13 +57,11 @@ class HomeView(TemplateView):
 
 @never_cache
 def healthz(request):
-    """200 when the database answers a query, 503 with the reason when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError as error:
-        logger.warning("health check failed: database unavailable", extra={"error": str(error)})
+    """200 when the database answers a query within HEALTH_CHECK_SECONDS, 503 with the reason
+    when it does not (newsroom/health.py)."""
+    problem = database_probe.problem(timeout=HEALTH_CHECK_SECONDS)
+    if problem:
+        logger.warning("health check failed: database unavailable", extra={"error": problem})
         return JsonResponse({"status": "error", "reason": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
 

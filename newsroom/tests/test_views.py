@@ -1,4 +1,5 @@
 import json
+import socket
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -45,6 +46,34 @@ def test_healthz_reports_503_when_the_database_is_unreachable(run_django, databa
     assert shown["status"] == 503
     assert shown["body"] == {"status": "error", "reason": "database unavailable"}
     assert "no-cache" in shown["cache"]
+
+
+PROBE_SILENT_DATABASE = """
+import django, json, threading, time; django.setup()
+from django.test import Client
+timings = []
+for _ in range(4):
+    started = time.monotonic()
+    response = Client().get("/healthz")
+    timings.append((response.status_code, time.monotonic() - started))
+probes = [thread for thread in threading.enumerate() if thread.name == "database-probe"]
+print(json.dumps({"timings": timings, "probes": len(probes)}))
+"""
+
+
+def test_healthz_answers_503_within_two_seconds_when_the_database_never_answers(run_django):
+    """A server that accepts connections and then says nothing (frozen, or behind a network
+    that drops its replies): libpq alone would wait out its connect timeout, or TCP's."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        result = run_django(code=PROBE_SILENT_DATABASE, env={"DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/x"})
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert [status for status, _ in shown["timings"]] == [503] * 4
+    assert max(seconds for _, seconds in shown["timings"]) < 2
+    assert shown["probes"] <= 1
 
 
 def test_missing_page_shows_the_404_template(client):
