@@ -397,6 +397,18 @@ def check_public_pages(reader, written, imported):
     for author in authors:
         reader.open(author.get_absolute_url(), shows=[author.name, author.job_title, author.bio])
     reader.open("/corrections/", shows=[correction.text for correction in Correction.objects.all()])
+    # Feeds carry headlines, summaries and names too, and Chromium shows them as text when
+    # opened. Their content is checked by articles/tests/test_feeds.py; here, that opening them
+    # runs nothing. (The news sitemap is left out: Chromium's own XML viewer styles it inline,
+    # which the site's CSP reports as a violation, whatever the sitemap holds.)
+    section, author = sections.first(), authors[0]
+    for path in [
+        "/feeds/latest/",
+        "/feeds/latest/atom/",
+        f"/feeds/sections/{section.slug}/",
+        f"/feeds/authors/{author.slug}/atom/",
+    ]:
+        reader.open(path)
 
 
 def check_ticker_refresh(reader, editor, written):
