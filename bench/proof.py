@@ -501,14 +501,7 @@ class Proof:
             + ("the same page for both" if generic else "different pages")
             + (f"; shows {', '.join(leaked)}" if leaked else "; no detail shown"),
         )
-        health = [self.server.get("/healthz") for _ in range(6)]
-        statuses = ", ".join(sorted({str(answer.status) for answer in health}))
-        slowest = max(answer.seconds for answer in health)
-        self.check(
-            "PostgreSQL down: /healthz",
-            all(answer.status == 503 for answer in health) and slowest < HEALTHZ_SECONDS,
-            f"{statuses} in {slowest * 1000:.0f} ms at most ({len(health)} requests)",
-        )
+        self.check_health_fails("PostgreSQL down: /healthz")
         home = self.server.get("/")
         served = "served from the cache" if home.status == 200 else "not served"
         self.check("PostgreSQL down: the cached home page", None, f"{home.status}, {served}")
@@ -526,14 +519,7 @@ class Proof:
             os.kill(pid, signal.SIGSTOP)
         frozen = time.monotonic()
         try:
-            health = [self.server.get("/healthz") for _ in range(6)]
-            statuses = ", ".join(sorted({str(answer.status) for answer in health}))
-            slowest = max(answer.seconds for answer in health)
-            self.check(
-                "PostgreSQL frozen: /healthz",
-                all(answer.status == 503 for answer in health) and slowest < HEALTHZ_SECONDS,
-                f"{statuses} in {slowest * 1000:,.0f} ms at most ({len(health)} requests)",
-            )
+            self.check_health_fails("PostgreSQL frozen: /healthz")
             time.sleep(max(0, frozen + self.mode.outage_seconds - time.monotonic()))
         finally:
             for pid in processes:
@@ -541,6 +527,16 @@ class Proof:
                     os.kill(pid, signal.SIGCONT)
         pages = [f"/search/?q={quote_plus(OUTAGE_SEARCH)}", f"/articles/{self.cold}/"]
         self.check_recovery("PostgreSQL thawed: recovery without a restart", pages)
+
+    def check_health_fails(self, name):
+        health = [self.server.get("/healthz") for _ in range(6)]
+        statuses = ", ".join(sorted({str(answer.status) for answer in health}))
+        slowest = max(answer.seconds for answer in health)
+        self.check(
+            name,
+            all(answer.status == 503 for answer in health) and slowest < HEALTHZ_SECONDS,
+            f"{statuses} in {slowest * 1000:,.0f} ms at most ({len(health)} requests)",
+        )
 
     def check_recovery(self, name, pages):
         back = time.monotonic()
