@@ -3,7 +3,9 @@ from the header, then the format is detected from the bytes (never trusted from 
 Only raster formats a browser shows safely are accepted; SVG and HTML never pass. Stored files
 are named by ``UploadedImageField``, never by the uploader."""
 
+import posixpath
 import uuid
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,11 +15,35 @@ from django.template.defaultfilters import filesizeformat
 from PIL import ExifTags, Image
 
 # Accepted formats and the extension a stored file of each gets, which is also what decides the
-# Content-Type it is served with (newsroom/media.py, or S3 from the name).
+# Content-Type it is served with (content_type(), locally or from the bucket).
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
-ACCEPTED_FORMATS = set(EXTENSIONS)
+CONTENT_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",  # uploads stored before names were ours
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+}
 # EXIF orientations of a photo stored on its side: browsers and renditions show it turned.
 SIDEWAYS = {5, 6, 7, 8}
+
+
+@contextmanager
+def opened(file):
+    """``file`` opened by Pillow from its first byte (the header only, until pixels are asked
+    for), and left where it was found afterwards."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            yield image
+    finally:
+        file.seek(position)
+
+
+def content_type(name):
+    """The Content-Type a stored file called ``name`` is served with, or None if it is not an image's."""
+    return CONTENT_TYPES.get(posixpath.splitext(name)[1].lower())
 
 
 def validate_image(file):
@@ -28,10 +54,8 @@ def validate_image(file):
             code="image_too_large",
             params={"size": filesizeformat(file.size), "limit": filesizeformat(max_bytes)},
         )
-    position = file.tell() if hasattr(file, "tell") else 0
     try:
-        file.seek(0)
-        with Image.open(file) as image:
+        with opened(file) as image:
             width, height = image.size
             if width * height > settings.IMAGE_MAX_PIXELS:
                 raise ValidationError(
@@ -43,7 +67,7 @@ def validate_image(file):
                         "limit": settings.IMAGE_MAX_PIXELS // 1_000_000,
                     },
                 )
-            if image.format not in ACCEPTED_FORMATS:
+            if image.format not in EXTENSIONS:
                 raise ValidationError(
                     "Images must be JPEG, PNG, WebP or GIF; this file is %(format)s.",
                     code="image_format",
@@ -58,38 +82,28 @@ def validate_image(file):
         raise ValidationError(
             "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.", code="image_invalid"
         ) from None
-    finally:
-        file.seek(position)
 
 
 def image_size(file):
     """(width, height) as the image is shown, turned by its EXIF orientation, from its header
     without decoding it; or (None, None)."""
-    position = file.tell() if hasattr(file, "tell") else 0
     try:
-        file.seek(0)
-        with Image.open(file) as image:
+        with opened(file) as image:
             width, height = image.size
             if image.getexif().get(ExifTags.Base.Orientation) in SIDEWAYS:
                 return height, width
             return width, height
     except Exception:
         return None, None
-    finally:
-        file.seek(position)
 
 
 def detected_extension(file):
     """The extension for the format ``file``'s bytes are in, whatever its name says."""
-    position = file.tell() if hasattr(file, "tell") else 0
     try:
-        file.seek(0)
-        with Image.open(file) as image:
+        with opened(file) as image:
             image_format = image.format
     except Exception:
         image_format = None
-    finally:
-        file.seek(position)
     if image_format not in EXTENSIONS:
         raise ValidationError("This file is not a JPEG, PNG, WebP or GIF image.", code="image_format")
     return EXTENSIONS[image_format]

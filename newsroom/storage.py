@@ -1,11 +1,10 @@
 """Uploaded images in an S3-compatible bucket, the default storage when AWS_STORAGE_BUCKET_NAME is
 set (newsroom/settings/base.py)."""
 
-import posixpath
-
 from storages.backends.s3 import S3Storage
 
-from .media import CACHE_CONTROL, CONTENT_TYPES
+from .images import content_type
+from .media import CACHE_CONTROL
 
 
 class MediaStorage(S3Storage):
@@ -24,5 +23,5 @@ class MediaStorage(S3Storage):
     signature_version = "s3v4"  # for signed URLs (AWS_QUERYSTRING_AUTH); botocore would sign them with v2
 
     def get_object_parameters(self, name):
-        content_type = CONTENT_TYPES.get(posixpath.splitext(name)[1].lower(), "application/octet-stream")
-        return {**super().get_object_parameters(name), "CacheControl": CACHE_CONTROL, "ContentType": content_type}
+        stored_as = content_type(name) or "application/octet-stream"
+        return {**super().get_object_parameters(name), "CacheControl": CACHE_CONTROL, "ContentType": stored_as}
