@@ -159,8 +159,6 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
-# Serve MEDIA_ROOT from the app (newsroom/media.py). Turn off where a proxy serves it.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -172,7 +170,9 @@ STORAGES = {
 # without them boto3's own chain (an instance or task role). Pages then link to the bucket, or
 # to AWS_S3_CUSTOM_DOMAIN (a CDN in front of it), and the app serves no media of its own.
 MEDIA_BUCKET = env_str("AWS_STORAGE_BUCKET_NAME")
-MEDIA_ORIGINS = []
+# Serve MEDIA_ROOT from the app (newsroom/media.py), unless media is in a bucket or a proxy
+# serves the folder (SERVE_MEDIA=0).
+SERVE_MEDIA = not MEDIA_BUCKET and env_bool("SERVE_MEDIA", True)
 
 
 def bucket_origin(options):
@@ -196,8 +196,6 @@ if MEDIA_BUCKET:
         "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),  # expiring signed URLs: a private bucket
     }
     STORAGES["default"] = {"BACKEND": "newsroom.storage.MediaStorage", "OPTIONS": S3_OPTIONS}
-    SERVE_MEDIA = False
-    MEDIA_ORIGINS = [bucket_origin(S3_OPTIONS)]
 
 # Content Security Policy on every response (django-csp). Nothing inline runs or styles a page:
 # scripts and stylesheets are files under STATIC_URL. JSON-LD is data, which CSP leaves alone.
@@ -207,7 +205,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+        "img-src": [SELF, "data:", *([bucket_origin(S3_OPTIONS)] if MEDIA_BUCKET else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
