@@ -5,13 +5,11 @@ import subprocess
 import sys
 import uuid
 
-import dj_database_url
-import psycopg
 import pytest
 
 from newsroom.settings.base import BASE_DIR
 
-from .servers import base_environment
+from .servers import base_environment, connect
 
 
 def _postgres_url():
@@ -31,28 +29,16 @@ def scratch_database(tmp_path):
         name = f"newsroom_scratch_{uuid.uuid4().hex[:12]}"
         if base is None:
             return f"sqlite:///{tmp_path / name}.sqlite3"
-        with _admin_connection(base) as admin:
+        with connect(base) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
         made.append(name)
         return base.rsplit("/", 1)[0] + f"/{name}"
 
     yield make
     if made:
-        with _admin_connection(base) as admin:
+        with connect(base) as admin:
             for name in made:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _admin_connection(url):
-    config = dj_database_url.parse(url)
-    return psycopg.connect(
-        dbname=config["NAME"],
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        autocommit=True,
-    )
 
 
 @pytest.fixture(scope="module")

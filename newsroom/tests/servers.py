@@ -1,4 +1,5 @@
-"""gunicorn serving the site with production settings, for tests that need real app servers."""
+"""gunicorn serving the site with production settings, for tests that need real app servers, and
+a direct connection to their PostgreSQL database."""
 
 import os
 import socket
@@ -7,6 +8,8 @@ import sys
 import time
 import urllib.request
 
+import dj_database_url
+import psycopg
 import pytest
 
 from newsroom.settings.base import BASE_DIR
@@ -21,6 +24,34 @@ def base_environment():
         "DJANGO_SETTINGS_MODULE": PROD,
         "PYTHONDONTWRITEBYTECODE": "1",
     }
+
+
+def production_environment(*, database_url, static_root, media_root, **settings):
+    """What an app server on loopback runs with: production settings over plain HTTP."""
+    return {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-servers-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(media_root),
+        "LOG_LEVEL": "WARNING",
+        **settings,
+    }
+
+
+def connect(database_url):
+    """An autocommit psycopg connection to the PostgreSQL database at ``database_url``."""
+    config = dj_database_url.parse(database_url)
+    return psycopg.connect(
+        dbname=config["NAME"],
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    )
 
 
 def free_port():

@@ -7,11 +7,9 @@ lose; bench/proof.py also stops and restarts a whole PostgreSQL server under loa
 import os
 from contextlib import ExitStack
 
-import dj_database_url
-import psycopg
 import pytest
 
-from .servers import PROD, get, start_server, wait_until_healthy
+from .servers import PROD, connect, get, production_environment, start_server, wait_until_healthy
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL connections only"
@@ -22,28 +20,18 @@ pytestmark = pytest.mark.skipif(
 def server(scratch_database, static_root, run_django, tmp_path):
     """One gunicorn worker over a database of its own, and a way to see its connections."""
     database_url = scratch_database()
-    environment = {
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "connections-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "PAGE_CACHE_SECONDS": "0",  # every request goes to the database
-        "STATIC_ROOT": str(static_root),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "LOG_LEVEL": "WARNING",
-    }
+    environment = production_environment(
+        database_url=database_url,
+        static_root=static_root,
+        media_root=tmp_path / "media",
+        PAGE_CACHE_SECONDS="0",  # every request goes to the database
+    )
     migrated = run_django("migrate", "--noinput", env=environment, settings=PROD)
     assert migrated.returncode == 0, migrated.stderr
-    config = dj_database_url.parse(database_url)
     with ExitStack() as stack:
         process, port = start_server(stack, environment, tmp_path / "gunicorn.log", workers=1)
         wait_until_healthy(process, port, tmp_path / "gunicorn.log")
-        observer = stack.enter_context(
-            psycopg.connect(
-                dbname=config["NAME"], user=config["USER"], host=config["HOST"], port=config["PORT"], autocommit=True
-            )
-        )
+        observer = stack.enter_context(connect(database_url))
         yield port, observer
 
 

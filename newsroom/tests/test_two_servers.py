@@ -14,7 +14,7 @@ from contextlib import ExitStack
 import pytest
 import redis
 
-from .servers import PROD, get, start_server, wait_until_healthy
+from .servers import PROD, get, production_environment, start_server, wait_until_healthy
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/11"
 # Past the recheck interval, the time a request takes to arrive.
@@ -39,21 +39,15 @@ article.save()
 def site(scratch_database, static_root, tmp_path, run_django, request):
     """The production environment both servers and the shell share, on a migrated database."""
     prefix = f"two-servers-{uuid.uuid4().hex}"
-    environment = {
-        "DATABASE_URL": scratch_database(),
-        "REDIS_URL": REDIS_URL,
-        "CACHE_KEY_PREFIX": prefix,
-        "SECRET_KEY": "two-servers-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DEBUG": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "PAGE_CACHE_SECONDS": "300",
-        "PAGE_CACHE_RECHECK_SECONDS": str(request.param),
-        "STATIC_ROOT": str(static_root),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "LOG_LEVEL": "WARNING",
-    }
+    environment = production_environment(
+        database_url=scratch_database(),
+        static_root=static_root,
+        media_root=tmp_path / "media",
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=prefix,
+        PAGE_CACHE_SECONDS="300",
+        PAGE_CACHE_RECHECK_SECONDS=str(request.param),
+    )
     migrated = run_django("migrate", "--noinput", env=environment, settings=PROD)
     assert migrated.returncode == 0, migrated.stderr
     yield environment

@@ -72,11 +72,5 @@ def page(new_page):
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def site(media_root):
     return build_sample_site()
