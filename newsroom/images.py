@@ -1,7 +1,8 @@
-"""Validation for uploaded images: the size is checked before decoding, then the pixel count
-from the header, then the format is detected from the bytes (never trusted from the name).
-Only raster formats a browser shows safely are accepted; SVG and HTML never pass. Stored files
-are named by ``UploadedImageField``, never by the uploader."""
+"""Validation for uploaded images: the size is checked before decoding, then the dimensions
+from the header, then the format is detected from the bytes (never trusted from the name), and
+last the whole image is decoded, so that whatever passes can be scaled for pages. Only raster
+formats a browser shows safely are accepted; SVG and HTML never pass. Stored files are named by
+``UploadedImageField``, never by the uploader."""
 
 import posixpath
 import uuid
@@ -26,6 +27,8 @@ CONTENT_TYPES = {
 }
 # EXIF orientations of a photo stored on its side: browsers and renditions show it turned.
 SIDEWAYS = {5, 6, 7, 8}
+# The longest side a WebP image can have, and so a rendition, which can be as wide as its original.
+MAX_SIDE = 16_383
 
 
 @contextmanager
@@ -56,17 +59,7 @@ def validate_image(file):
         )
     try:
         with opened(file) as image:
-            width, height = image.size
-            if width * height > settings.IMAGE_MAX_PIXELS:
-                raise ValidationError(
-                    "This image is %(width)s by %(height)s pixels; the most accepted is %(limit)s megapixels.",
-                    code="image_too_many_pixels",
-                    params={
-                        "width": width,
-                        "height": height,
-                        "limit": settings.IMAGE_MAX_PIXELS // 1_000_000,
-                    },
-                )
+            _validate_dimensions(*image.size)
             if image.format not in EXTENSIONS:
                 raise ValidationError(
                     "Images must be JPEG, PNG, WebP or GIF; this file is %(format)s.",
@@ -82,6 +75,41 @@ def validate_image(file):
         raise ValidationError(
             "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.", code="image_invalid"
         ) from None
+    # verify() leaves the image unusable and reads no JPEG data: a file cut off in the middle
+    # passes it and fails only when its pixels are decoded, as renditions do.
+    try:
+        with opened(file) as image:
+            image.load()
+    except Exception:
+        raise ValidationError(
+            "This image is incomplete or damaged: part of it is missing. "
+            "Export or download it again, then upload the new copy.",
+            code="image_damaged",
+        ) from None
+
+
+def _validate_dimensions(width, height):
+    params = {"width": width, "height": height}
+    if width * height > settings.IMAGE_MAX_PIXELS:
+        raise ValidationError(
+            "This image is %(width)s by %(height)s pixels; the most accepted is %(limit)s megapixels.",
+            code="image_too_many_pixels",
+            params={**params, "limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
+        )
+    if max(width, height) > settings.IMAGE_MAX_ASPECT_RATIO * min(width, height):
+        raise ValidationError(
+            "This image is %(width)s by %(height)s pixels, too long and thin to show: its long side may "
+            "be at most %(limit)s times its short side. Crop it, then upload it again.",
+            code="image_aspect_ratio",
+            params={**params, "limit": settings.IMAGE_MAX_ASPECT_RATIO},
+        )
+    if max(width, height) > MAX_SIDE:
+        raise ValidationError(
+            "This image is %(width)s by %(height)s pixels; neither side may be longer than %(limit)s "
+            "pixels. Make it smaller, then upload it again.",
+            code="image_side_too_long",
+            params={**params, "limit": MAX_SIDE},
+        )
 
 
 def image_size(file):

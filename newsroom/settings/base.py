@@ -231,9 +231,12 @@ LOGGING = {
     },
 }
 
-# Uploaded images: the size is checked before decoding, then the pixel count.
+# Uploaded images: the size is checked before decoding, then the pixel count and the shape (the
+# long side at most IMAGE_MAX_ASPECT_RATIO times the short one: thinner strips scale to nothing).
+# Renditions are made only of images within IMAGE_MAX_PIXELS.
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_MAX_ASPECT_RATIO = env_int("IMAGE_MAX_ASPECT_RATIO", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Rendered public pages are cached this long at most (0 turns the page cache off); see

@@ -1,14 +1,20 @@
-"""WebP renditions of lead images, made on first use in the media storage."""
+"""WebP renditions of lead images, made on first use in the media storage; an image they cannot
+be made of leaves pages without it."""
 
+import json
+import logging
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import Client
+from django.urls import reverse
 from PIL import Image
 
-from articles.tests.factories import make_article
+from articles.tests.factories import make_article, make_author, make_section, make_user
 from newsroom.renditions import responsive_image
-from newsroom.tests.uploads import jpeg_upload
+from newsroom.tests.uploads import UNRENDERABLE_IMAGES, jpeg_upload, unrenderable_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -92,3 +98,87 @@ def test_each_image_has_renditions_of_its_own(client, media_root):
 
 def test_no_image_or_an_unmeasured_one_has_no_renditions():
     assert responsive_image(make_article().lead_image, None, None) is None
+
+
+# Images that cannot be shown
+
+
+def every_page_showing(article):
+    """(client, URL) of every page that shows ``article`` or links to it: the home page, its
+    page, the editors' preview and the feeds it is in."""
+    reader, editor = Client(), Client()
+    editor.force_login(make_user("Editor"))
+    section, author = {"slug": article.section.slug}, {"slug": article.bylines.get().author.slug}
+    return [
+        (reader, reverse("home")),
+        (reader, article.get_absolute_url()),
+        (editor, reverse("admin:articles_article_preview", args=[article.pk])),
+        (reader, reverse("articles:feed-latest")),
+        (reader, reverse("articles:feed-latest-atom")),
+        (reader, reverse("articles:feed-section", kwargs=section)),
+        (reader, reverse("articles:feed-author-atom", kwargs=author)),
+    ]
+
+
+def structured_data(page):
+    return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1))
+
+
+def failures_logged(caplog):
+    return [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize("name", [name for name, _ in UNRENDERABLE_IMAGES])
+def test_pages_leave_out_an_image_stored_unchecked_and_log_it_once(client, media_root, caplog, name):
+    # Stored without validation, as uploads were before it refused such files.
+    article = make_article(
+        headline="Pictured badly",
+        section=make_section(),
+        authors=[make_author()],
+        lead_image=unrenderable_upload(name),
+        lead_image_alt="A picture",
+    )
+    stored_as = Path(article.lead_image.name).stem
+
+    for _ in range(3):
+        for visitor, url in every_page_showing(article):
+            response = visitor.get(url)
+            assert response.status_code == 200, url
+            assert "Pictured badly" in response.text, url
+            assert stored_as not in response.text, url
+
+    page = client.get(article.get_absolute_url()).text
+    assert "<picture>" not in page and 'property="og:image"' not in page
+    data = structured_data(page)
+    assert data["headline"] == "Pictured badly" and "image" not in data
+    [failure] = failures_logged(caplog)
+    assert failure.name == "newsroom.renditions"
+    assert article.lead_image.name in failure.getMessage()
+    assert failure.exc_info
+    assert not (media_root / "renditions").exists()
+
+
+def test_a_lead_image_gone_from_storage_leaves_the_page_without_it(client, media_root, caplog):
+    article = make_article(lead_image=jpeg_upload("rig.jpg", width=600, height=400), lead_image_alt="A rig")
+    (media_root / article.lead_image.name).unlink()
+
+    pages = [client.get(article.get_absolute_url()) for _ in range(3)]
+
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    assert all("<picture>" not in page.text for page in pages)
+    assert len(failures_logged(caplog)) == 1
+
+
+def test_an_image_is_tried_again_once_the_cache_forgets_its_failure(client, media_root, fresh_cache, caplog):
+    article = make_article(lead_image=jpeg_upload("rig.jpg", width=600, height=400), lead_image_alt="A rig")
+    stored = media_root / article.lead_image.name
+    photo = stored.read_bytes()
+    stored.unlink()
+    assert "<picture>" not in client.get(article.get_absolute_url()).text
+
+    stored.write_bytes(photo)
+    assert "<picture>" not in client.get(article.get_absolute_url()).text
+    fresh_cache.clear()
+
+    assert "<picture>" in client.get(article.get_absolute_url()).text
+    assert len(failures_logged(caplog)) == 1

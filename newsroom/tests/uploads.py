@@ -1,6 +1,6 @@
 """Uploads for image tests, read from ``files/``: real small images, files that only pretend to
-be images, and PNG headers that claim far more pixels than they hold; and real JPEGs of any
-size, made on the spot."""
+be images, and PNG headers that claim far more pixels than they hold; and, made on the spot,
+real JPEGs of any size and images whose header is sound but that no page could show."""
 
 import io
 from pathlib import Path
@@ -19,6 +19,14 @@ REJECTED_IMAGES = [
     ("too-many-pixels.png", "image_too_many_pixels"),  # declares 8,000 × 6,000 pixels
 ]
 ACCEPTED_IMAGES = ["photo.jpg", "photo.png", "photo.webp"]
+# Made by unrenderable_upload(): their headers pass, their pixels cannot be shown or scaled. The
+# name says what the file is; the code is the validation error it must be rejected with.
+UNRENDERABLE_IMAGES = [
+    ("truncated.jpg", "image_damaged"),  # a 600 × 400 photo cut off half way
+    ("1x40000.png", "image_aspect_ratio"),
+    ("40000x1.png", "image_aspect_ratio"),
+    ("20000x1500.png", "image_side_too_long"),  # within the pixel limit, wider than WebP allows
+]
 
 
 def image_upload(name, *, named=None):
@@ -39,3 +47,14 @@ def jpeg_upload(named, *, width, height, orientation=None):
     photo = Image.linear_gradient("L").convert("RGB").resize((width, height))
     photo.save(output, "JPEG", quality=85, exif=exif)
     return SimpleUploadedFile(named, output.getvalue(), content_type="image/jpeg")
+
+
+def unrenderable_upload(named):
+    """The image ``named`` in UNRENDERABLE_IMAGES, as an uploaded file of that name."""
+    if named == "truncated.jpg":
+        photo = jpeg_upload(named, width=600, height=400).read()
+        return SimpleUploadedFile(named, photo[: len(photo) // 2], content_type="image/jpeg")
+    width, height = (int(side) for side in Path(named).stem.split("x"))
+    output = io.BytesIO()
+    Image.new("L", (width, height), 128).save(output, "PNG")
+    return SimpleUploadedFile(named, output.getvalue(), content_type="image/png")
