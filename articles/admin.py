@@ -1,17 +1,27 @@
+import copy
+
+import reversion
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.forms.formsets import all_valid
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from js_asset import Media
 from reversion.admin import VersionAdmin
@@ -19,11 +29,14 @@ from reversion.models import Version
 
 from newsroom.admin import HTTPS_URL_FIELDS, OfferedLookupsOnly, https_formfield
 
-from .diffs import changed_fields
+from . import editing
+from .diffs import compare, display_value
+from .html import sanitize_html
 from .models import (
     Article,
     ArticleAuthor,
     ArticleConflict,
+    ArticleDraft,
     Correction,
     Section,
     SlugRedirect,
@@ -35,13 +48,19 @@ from .views import article_page_context, with_page_data
 
 PUBLISH_PERMISSION = "articles.publish_article"
 TIPTAP_BASE_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+KEPT_IMAGE_SALT = "articles.kept-lead-image"
+KEPT_IMAGE_HELP = "The image you chose is kept and is saved with the article. Choose another file to replace it."
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """The article form knows who is editing: only editors may publish or unpublish, and a
-    save based on an out-of-date copy is refused with a way to see the other change."""
+    """The article form knows who is editing and what the save is for: Save keeps a draft of
+    changes of a published article, ``_publish`` makes the form live (for those who may
+    publish), ``_review`` sends it to the editors, ``_send_back`` returns it to its reporter.
+    The publishing gates report each problem beside its field."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_content = forms.JSONField(widget=forms.HiddenInput, required=False)
+    kept_lead_image = forms.CharField(widget=forms.HiddenInput, required=False)
     user = None  # set per request by ArticleAdmin.get_form
 
     class Meta:
@@ -56,76 +75,128 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
+        self.fields["base_content"].initial = getattr(self.instance, "base_content", None)
         if "status" in self.fields and not self.user.has_perm(PUBLISH_PERMISSION):
             self.fields["status"].choices = [
                 choice for choice in self.fields["status"].choices if choice[0] != Article.Status.PUBLISHED
             ]
             self.fields["status"].help_text = "Send the article to review; an editor publishes it."
+        if self.is_live and "status" in self.fields:
+            self.fields["status"].help_text = (
+                "Readers see the published version until you press Publish changes; the status and "
+                "times here take effect then."
+            )
+        kept = self.kept_image_name()
+        if kept and "lead_image" in self.fields:
+            self.fields["lead_image"].help_text = KEPT_IMAGE_HELP
+
+    @property
+    def is_live(self):
+        """Whether the article is published (live, scheduled or expired) in the database."""
+        return getattr(self.instance, "saved_status", None) == Article.Status.PUBLISHED
+
+    @property
+    def intent(self):
+        for intent in ("publish", "review", "send_back"):
+            if f"_{intent}" in self.data:
+                return intent
+        return "save"
+
+    @property
+    def applies_now(self):
+        """Whether this save changes the article itself rather than its draft of changes."""
+        return self.intent == "publish" or not self.is_live
 
     def clean(self):
         cleaned_data = super().clean()
-        self._check_version()
-        was_published = self.instance.pk and self.initial.get("status") == Article.Status.PUBLISHED
-        publishing = cleaned_data.get("status") == Article.Status.PUBLISHED
-        if (publishing or was_published) and not self.user.has_perm(PUBLISH_PERMISSION):
+        publisher = self.user.has_perm(PUBLISH_PERMISSION)
+        if self.intent in ("publish", "send_back") and not publisher:
+            raise ValidationError("Only editors can publish articles or send them back.", code="publish_permission")
+        status = cleaned_data.get("status", self.instance.status)
+        if not self.is_live:
+            status = {"publish": Article.Status.PUBLISHED, "review": Article.Status.REVIEW}.get(self.intent, status)
+            status = Article.Status.DRAFT if self.intent == "send_back" else status
+        if "status" in self.fields:
+            cleaned_data["status"] = status
+        if self.applies_now and (status == Article.Status.PUBLISHED or self.is_live) and not publisher:
             raise ValidationError("Only editors can publish or unpublish articles.", code="publish_permission")
+        self._keep_image(cleaned_data)
+        if self.applies_now and status == Article.Status.PUBLISHED:
+            self._check_publishing_gates(cleaned_data)
         return cleaned_data
 
-    def _check_version(self):
-        if not self.instance.pk:
+    def _check_publishing_gates(self, cleaned_data):
+        values = {
+            name: cleaned_data.get(name, getattr(self.instance, name))
+            for name in ("headline", "body", "credit_line", "lead_image_alt")
+        }
+        probe = Article(**values)
+        image = cleaned_data.get("lead_image", self.instance.lead_image)
+        probe.lead_image = image or ""
+        for field, message in probe.publication_problems(has_authors=self._has_authors()).items():
+            self.add_error(field if field in self.fields else None, message)
+
+    def _has_authors(self):
+        """Whether the bylines in the submitted inline name anyone, or, where this editor does
+        not edit bylines, whether the article has any."""
+        if "bylines-TOTAL_FORMS" not in self.data:
+            return bool(getattr(self.instance, "working_content", {}).get("bylines"))
+        try:
+            total = min(int(self.data["bylines-TOTAL_FORMS"]), 1000)
+        except ValueError:
+            return False
+        return any(
+            self.data.get(f"bylines-{index}-author") and not self.data.get(f"bylines-{index}-DELETE")
+            for index in range(total)
+        )
+
+    def kept_image_name(self):
+        """The stored name of an image chosen in an earlier, refused submission of this form."""
+        value = self.data.get(self.add_prefix("kept_lead_image")) if self.is_bound else None
+        try:
+            return signing.loads(value, salt=KEPT_IMAGE_SALT) if value else None
+        except signing.BadSignature:
+            return None
+
+    def _keep_image(self, cleaned_data):
+        upload = cleaned_data.get("lead_image")
+        if upload is False or isinstance(upload, UploadedFile):
+            return  # cleared, or a new file chosen
+        kept = self.kept_image_name()
+        if kept:
+            cleaned_data["lead_image"] = kept
+            self.instance.lead_image_width = None
+
+    def keep_upload(self):
+        """After a refused submission, store a valid uploaded image and carry its name in the
+        form, so that the editor does not have to choose it again."""
+        upload = getattr(self, "cleaned_data", {}).get("lead_image")
+        if not isinstance(upload, UploadedFile):
             return
-        loaded = self.cleaned_data.get("loaded_version")
-        current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        if loaded is None or current is None or loaded == current:
-            return
-        history = reverse("admin:articles_article_history", args=[self.instance.pk])
-        # Saving again after looking at the other change is a deliberate overwrite.
+        holder = Article()
+        holder.lead_image.save(upload.name, upload, save=False)
         self.data = self.data.copy()
-        self.data[self.add_prefix("loaded_version")] = current
-        raise ValidationError(
-            format_html(
-                "Someone else saved this article while you were editing it (you started from version "
-                "{}, it is now version {}). Your changes have not been saved; they are still in the "
-                'form below. <a href="{}" target="_blank">See what changed in the history</a>, then '
-                "save again to keep your version.",
-                loaded,
-                current,
-                history,
-            ),
-            code="conflict",
-        )
-
-
-class BylineInlineFormSet(forms.BaseInlineFormSet):
-    """Runs the publishing gates, which need the article's fields and its authors together."""
-
-    def clean(self):
-        super().clean()
-        article = self.instance
-        if article.status != Article.Status.PUBLISHED or any(self.errors):
-            return
-        has_authors = any(
-            form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE") for form in self.forms
-        )
-        problems = article.publication_problems(has_authors=has_authors)
-        if problems:
-            raise ValidationError(["This article cannot be published yet:", *problems])
+        self.data[self.add_prefix("kept_lead_image")] = signing.dumps(holder.lead_image.name, salt=KEPT_IMAGE_SALT)
+        self["lead_image"].help_text = self.fields["lead_image"].help_text = KEPT_IMAGE_HELP
 
 
 class BylineInline(admin.TabularInline):
     model = ArticleAuthor
-    formset = BylineInlineFormSet
     autocomplete_fields = ["author"]
     fields = ["author", "role", "order"]
-    extra = 1
     verbose_name = "author"
     verbose_name_plural = "authors (in byline order)"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(getattr(obj, "working_content", {}).get("bylines", [])) + 1
 
 
 class CorrectionInline(admin.StackedInline):
     model = Correction
-    extra = 0
     fields = ["kind", "text", "published_at"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(getattr(obj, "working_content", {}).get("corrections", []))
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -133,7 +204,12 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("live", "Live"), ("scheduled", "Scheduled"), ("expired", "Expired")]
+        return [
+            ("live", "Live"),
+            ("scheduled", "Scheduled"),
+            ("expired", "Expired"),
+            ("changes", "Live with unpublished changes"),
+        ]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -143,6 +219,8 @@ class StateFilter(admin.SimpleListFilter):
             return queryset.scheduled(at=now)
         if self.value() == "expired":
             return queryset.filter(status=Article.Status.PUBLISHED, expires_at__lte=now)
+        if self.value() == "changes":
+            return queryset.filter(status=Article.Status.PUBLISHED, draft__isnull=False)
         return queryset
 
 
@@ -157,12 +235,29 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
+    # Drafts and articles in review (no publication time yet) first, then newest first.
+    ordering = [F("published_at").desc(nulls_first=True), "-pk"]
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [BylineInline, CorrectionInline]
-    actions = ["publish_now", "unpublish", "send_to_review"]
+    actions = ["publish_now", "unpublish", "send_to_review", "send_back"]
     list_per_page = 50
+    history_latest_first = True
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "section", "loaded_version"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "slug",
+                    "dek",
+                    "body",
+                    "section",
+                    "loaded_version",
+                    "base_content",
+                    "kept_lead_image",
+                ]
+            },
+        ),
         ("Publishing", {"fields": ["status", "published_at", "expires_at"]}),
         (
             "Lead image",
@@ -173,44 +268,213 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
 
     def get_queryset(self, request):
         bylines = ArticleAuthor.objects.select_related("author")
-        return super().get_queryset(request).prefetch_related(Prefetch("bylines", queryset=bylines))
+        drafts = ArticleDraft.objects.filter(article=OuterRef("pk")).values("status")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("bylines", queryset=bylines))
+            .annotate(draft_status=Subquery(drafts))
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        """The article with the content its editors work on: the draft of changes if there is
+        one (or a revision being reverted to, or a merge to resolve), in memory."""
+        article = super().get_object(request, object_id, from_field)
+        if article is not None:
+            editing.load_working_copy(article, content=getattr(request, "article_content", None))
+        return article
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
         return form
 
-    def has_change_permission(self, request, obj=None):
-        """Reporters edit drafts; a published article is the editors' to change."""
-        published = obj is not None and obj.status == Article.Status.PUBLISHED
-        if published and not request.user.has_perm(PUBLISH_PERMISSION):
-            return False
-        return super().has_change_permission(request, obj)
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [*fields, "body_as_readers_see_it"]
+        if not self.has_publish_permission(request):
+            fields += ["published_at", "expires_at"]
+            if obj is not None and obj.saved_status == Article.Status.PUBLISHED:
+                fields.append("status")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            hidden = {"loaded_version", "base_content", "kept_lead_image"}
+            shown = ["body_as_readers_see_it" if name == "body" else name for name in fieldsets[0][1]["fields"]]
+            return [(None, {"fields": [name for name in shown if name not in hidden]}), *fieldsets[1:]]
+        return fieldsets
+
+    @admin.display(description="body")
+    def body_as_readers_see_it(self, article):
+        return mark_safe(sanitize_html(article.body))  # sanitised by the body's own allowlist
+
+    def view_on_site(self, article):
+        """Only where readers can see the article now."""
+        return article.get_absolute_url() if Article.objects.published().filter(pk=article.pk).exists() else None
 
     def has_publish_permission(self, request):
         return request.user.has_perm(PUBLISH_PERMISSION)
 
-    def save_model(self, request, obj, form, change):
-        obj.version = form.cleaned_data.get("loaded_version") or obj.version
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+    def _editable_inline_models(self, request, obj):
+        return {
+            inline.model
+            for inline in self.get_inline_instances(request, obj)
+            if inline.has_add_permission(request, obj) or inline.has_change_permission(request, obj)
+        }
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        """Reverting is an edit of the article as it is now: only those who may change it now
-        may revert it, and the version counter keeps counting up, so a revert form loaded
-        before someone else's save is refused like any other stale form."""
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            return super().revision_view(request, object_id, version_id, extra_context)
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        with transaction.atomic():
-            # Hold the row until the revert is saved or rolled back.
-            version = Article.objects.select_for_update().values_list("version", flat=True).get(pk=article.pk)
-            context = {**(extra_context or {}), "version_before_revert": version}
-            return super().revision_view(request, object_id, version_id, context)
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """Inlines the editor may change start from the working content, not from the rows: the
+        form edits the article's content as a whole (a draft, a revision), saved in one go."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if inline.model not in self._editable_inline_models(request, obj if obj and obj.pk else None):
+            return kwargs
+        kwargs["instance"] = Article()
+        content = getattr(obj, "working_content", None)
+        if content and request.method != "POST":
+            if inline.model is ArticleAuthor:
+                kwargs["initial"] = content["bylines"]
+            else:
+                kwargs["initial"] = [
+                    {**row, "published_at": parse_datetime(row["published_at"])} for row in content["corrections"]
+                ]
+        return kwargs
+
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: the article, its bylines and corrections are saved together, as one
+        content, in ``save_related``."""
+
+    def save_related(self, request, form, formsets, change):
+        article = form.instance
+        keep = getattr(article, "working_content", None) or {"bylines": [], "corrections": []}
+        editable = self._editable_inline_models(request, article if change else None)
+        mine = editing.content_from_form(form, [fs for fs in formsets if fs.model in editable], keep=keep)
+        merged_with = self._merge_crossed_edits(request, form, article, mine) if change else None
+        if merged_with:
+            mine = merged_with.pop("content")
+        before = getattr(article, "base_content", None) or {}
+        if form.applies_now:
+            editing.save_content(article=article, content=mine, user=request.user)
+            if form.intent == "send_back":
+                Article.objects.filter(pk=article.pk).update(sent_back_at=timezone.now(), sent_back_by=request.user)
+        else:
+            status = ArticleDraft.Status.REVIEW if form.intent == "review" else ArticleDraft.Status.DRAFT
+            editing.save_draft(article=article, content=mine, user=request.user, status=status)
+            if form.intent == "send_back":
+                ArticleDraft.objects.filter(article=article).update(
+                    sent_back_at=timezone.now(), sent_back_by=request.user
+                )
+        changed = editing.changed_names(before, mine)
+        request.article_change_message = self._change_message(form, changed)
+        request.article_outcome = self._outcome_message(request, form, article, merged_with)
+
+    def _merge_crossed_edits(self, request, form, article, mine):
+        """If the article (or its draft) was saved since this form was loaded, merge: fields
+        only one side changed are taken from that side; fields both changed differently are
+        put to the editor (CrossedEdits). Returns what was taken from the other save, or None."""
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        editing.load_working_copy(current)
+        base = form.cleaned_data.get("base_content") or {}
+        choices = [name for name in editing.MERGED_ONE_BY_ONE if request.POST.get(f"resolve_{name}") == "theirs"]
+        mine.update(editing.choose(mine, base, choices))
+        article.version = current.version
+        if form.cleaned_data.get("loaded_version") == current.version:
+            return None
+        merge = editing.merge(base, mine, current.base_content)
+        saved_by, saved_at = editing.last_saved(current)
+        if merge.conflicts:
+            raise editing.CrossedEdits(merge, current.base_content, saved_by, saved_at)
+        return {"content": merge.content, "by": saved_by, "at": saved_at, "taken": merge.theirs}
+
+    def _change_message(self, form, changed):
+        names = [FIELD_LABELS.get(name, name) for name in changed]
+        what = f"Changed {', '.join(names)}." if names else "No changes."
+        return what if form.applies_now else f"Draft of changes. {what}"
+
+    def _outcome_message(self, request, form, article, merged_with):
+        headline = article.headline
+        if form.applies_now:
+            article.refresh_from_db(fields=["status", "published_at", "expires_at"])
+            if form.intent == "send_back":
+                message = f"Sent “{headline}” back to its reporter as a draft."
+            elif article.status == Article.Status.REVIEW:
+                message = f"Sent “{headline}” to review: editors will see it in their queue."
+            elif article.status == Article.Status.DRAFT:
+                message = (
+                    f"“{headline}” is not public: it is a draft again."
+                    if form.is_live
+                    else f"Saved the draft of “{headline}”. It is not public; "
+                    + (
+                        "publish it when it is ready."
+                        if self.has_publish_permission(request)
+                        else "send it to review when it is ready."
+                    )
+                )
+            elif article.state == "Scheduled":
+                message = f"Scheduled “{headline}”: it appears on its own on {editing.moment(article.published_at)}."
+            elif article.state == "Expired":
+                message = f"Saved “{headline}”. It has expired, so readers do not see it."
+            elif form.is_live:
+                message = f"Published your changes to “{headline}”: readers see them now."
+            else:
+                message = f"Published “{headline}”: readers see it now."
+        elif form.intent == "review":
+            message = (
+                f"Sent your changes to “{headline}” to review: editors will see them in their queue. "
+                "Readers still see the published version."
+            )
+        elif form.intent == "send_back":
+            message = f"Sent the changes to “{headline}” back to the reporter. Readers still see the published version."
+        elif self.has_publish_permission(request):
+            message = (
+                f"Saved your changes to “{headline}” as a draft: readers still see the published version. "
+                "Press Publish changes to make them live."
+            )
+        else:
+            message = (
+                f"Saved your changes to “{headline}” as a draft: readers still see the published version. "
+                "Press Send for review when they are ready; an editor publishes them."
+            )
+        if merged_with:
+            who = (
+                merged_with["by"].get_full_name() or merged_with["by"].get_username()
+                if merged_with["by"]
+                else "Someone"
+            )
+            taken = (
+                ", ".join(FIELD_LABELS.get(name, name) for name in merged_with["taken"]) or "nothing you also changed"
+            )
+            message = (
+                f"{who} saved this article at {editing.moment(merged_with['at'])} while you had it open; "
+                f"their changes ({taken}) were kept along with yours. {message}"
+            )
+        return message
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return getattr(request, "article_change_message", "")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        return self._response_after_save(request, obj)
+
+    def response_change(self, request, obj):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_change(request, obj)
+        return self._response_after_save(request, obj)
+
+    def _response_after_save(self, request, article):
+        self.message_user(request, request.article_outcome, messages.SUCCESS)
+        if "_continue" in request.POST:
+            url = reverse("admin:articles_article_change", args=[article.pk])
+            return HttpResponseRedirect(
+                add_preserved_filters(
+                    {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}, url
+                )
+            )
+        return self.response_post_save_change(request, article)
 
     # The prose editor needs two inline things on the article form: its import map, an inline
     # <script type="importmap"> (browsers load no other kind) that runs under this response's
@@ -219,83 +483,152 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
     # newsroom/tests/browser/test_content_security_policy.py then fails with the new hash.
     @method_decorator(csp_update({"script-src": [NONCE], "style-src": [TIPTAP_BASE_STYLE_HASH]}))
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        version_before_revert = (extra_context or {}).get("version_before_revert")
-        if version_before_revert is not None:
-            # The revert wrote the revision's content with the version number it had then.
-            Article.objects.filter(pk=unquote(object_id)).update(version=version_before_revert)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except editing.CrossedEdits as crossed:
+            # Nothing was written. Show the merge, with the fields both changed to choose from.
+            request.article_content = crossed.merge.content
+            who = crossed.saved_by.get_full_name() or crossed.saved_by.get_username() if crossed.saved_by else "Someone"
+            self.message_user(
+                request,
+                f"{who} saved this article at {editing.moment(crossed.saved_at)} while you had it open. "
+                "Their changes to other fields are now in the form along with yours; you both changed "
+                f"{', '.join(FIELD_LABELS.get(name, name) for name in crossed.merge.conflicts)}: choose "
+                "which version of each to keep, then save again. Nothing has been saved yet.",
+                messages.WARNING,
+            )
+            shown = copy.copy(request)
+            shown.method = "GET"
+            context = {**(extra_context or {}), "conflicts": compare_for_choice(crossed)}
+            return super().changeform_view(shown, object_id, form_url, context)
         except ArticleConflict as conflict:
             # Lost the race between the form's check and the save: nothing was written.
             self.message_user(request, f"{conflict} Nothing was saved; please reapply your changes.", messages.ERROR)
             return redirect(request.path)
 
-    def render_change_form(self, request, context, *args, **kwargs):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if request.method == "POST" and form.is_bound:
+            form.keep_upload()
         context["media"] = Media.from_media(context["media"]).with_nonce(request.csp_nonce)
-        return super().render_change_form(request, context, *args, **kwargs)
+        context["has_publish_permission"] = self.has_publish_permission(request)
+        context["is_live"] = obj is not None and obj.saved_status == Article.Status.PUBLISHED
+        context["preview_url"] = (
+            reverse("admin:articles_article_preview", args=[obj.pk])
+            if obj is not None
+            else reverse("admin:articles_article_preview_new")
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="state")
     def state_display(self, article):
         state = article.state
         if state == "Scheduled":
-            when = timezone.localtime(article.published_at).strftime("%d %b %Y %H:%M")
-            return format_html('<span class="state state-scheduled">Scheduled for {}</span>', when)
-        return format_html('<span class="state state-{}">{}</span>', state.lower().replace(" ", "-"), state)
+            label = f"Scheduled for {timezone.localtime(article.published_at).strftime('%d %b %Y %H:%M')}"
+        else:
+            label = state
+        badge = format_html('<span class="state state-{}">{}</span>', state.lower().replace(" ", "-"), label)
+        if article.draft_status == ArticleDraft.Status.REVIEW:
+            return format_html('{} <span class="state state-changes">changes in review</span>', badge)
+        if article.draft_status:
+            return format_html('{} <span class="state state-changes">unpublished changes</span>', badge)
+        return badge
 
     @admin.display(description="authors")
     def author_names(self, article):
         return ", ".join(byline.author.name for byline in article.bylines.all()) or article.credit_line
 
+    def changelist_view(self, request, extra_context=None):
+        # Not in one revision for the whole page, as VersionAdmin would: each article an action
+        # changes gets a revision of its own (``_save_each``), so a revert can never reach
+        # another article.
+        return admin.ModelAdmin.changelist_view(self, request, extra_context)
+
+    def _save_each(self, request, articles, comment):
+        for article in articles:
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(comment)
+                article.updated_by = request.user
+                article.save()
+
     @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
-        published, refused = 0, []
+        published, refused, to_save = 0, [], []
         now = timezone.now()
         for article in queryset.annotate(byline_count=Count("bylines")):
             problems = article.publication_problems(has_authors=article.byline_count > 0)
             if problems:
-                refused.append(f"“{article.headline}”: {' '.join(problems)}")
+                refused.append(f"“{article.headline}”: {' '.join(problems.values())}")
                 continue
             if article.state != "Live":
                 article.status = Article.Status.PUBLISHED
                 article.published_at = now
                 article.expires_at = None if article.expires_at and article.expires_at <= now else article.expires_at
-                article.updated_by = request.user
-                article.save()
+                to_save.append(article)
             published += 1
+        self._save_each(request, to_save, "Published from the article list.")
         if published:
-            self.message_user(request, f"Published {published} article(s).", messages.SUCCESS)
+            self.message_user(request, f"Published {published} article(s): readers see them now.", messages.SUCCESS)
         for reason in refused:
             self.message_user(request, f"Not published: {reason}", messages.ERROR)
 
     @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._set_status(request, queryset, Article.Status.DRAFT, "Unpublished")
+        articles = list(queryset.exclude(status=Article.Status.DRAFT))
+        for article in articles:
+            article.status = Article.Status.DRAFT
+        self._save_each(request, articles, "Unpublished from the article list.")
+        self.message_user(
+            request, f"Unpublished {len(articles)} article(s): readers no longer see them.", messages.SUCCESS
+        )
 
     @admin.action(description="Send to review", permissions=["change"])
     def send_to_review(self, request, queryset):
-        if not self.has_publish_permission(request) and queryset.filter(status=Article.Status.PUBLISHED).exists():
-            self.message_user(request, "Only editors can take a published article back to review.", messages.ERROR)
-            return
-        self._set_status(request, queryset, Article.Status.REVIEW, "Sent to review")
+        """Unpublished articles go to review; a published one sends its draft of changes, and
+        stays as readers see it."""
+        articles = list(queryset.filter(status=Article.Status.DRAFT))
+        for article in articles:
+            article.status = Article.Status.REVIEW
+        self._save_each(request, articles, "Sent to review from the article list.")
+        drafts = ArticleDraft.objects.filter(article__in=queryset, article__status=Article.Status.PUBLISHED)
+        changes = drafts.exclude(status=ArticleDraft.Status.REVIEW).update(
+            status=ArticleDraft.Status.REVIEW, saved_at=timezone.now(), sent_back_at=None, sent_back_by=None
+        )
+        unchanged = queryset.filter(status=Article.Status.PUBLISHED, draft__isnull=True).count()
+        if articles or changes:
+            self.message_user(
+                request,
+                f"Sent to review: {len(articles) + changes} article(s). Editors will see them in their queue.",
+                messages.SUCCESS,
+            )
+        if unchanged:
+            self.message_user(
+                request,
+                f"{unchanged} published article(s) have no unpublished changes to review; they are unchanged.",
+                messages.WARNING,
+            )
 
-    def _set_status(self, request, queryset, status, verb):
-        count = 0
-        for article in queryset.exclude(status=status):
-            article.status = status
-            article.updated_by = request.user
-            article.save()
-            count += 1
-        self.message_user(request, f"{verb}: {count} article(s).", messages.SUCCESS)
+    @admin.action(description="Send back to the reporter", permissions=["publish"])
+    def send_back(self, request, queryset):
+        articles = list(queryset.filter(status=Article.Status.REVIEW))
+        for article in articles:
+            article.status = Article.Status.DRAFT
+            article.sent_back_at, article.sent_back_by = timezone.now(), request.user
+        self._save_each(request, articles, "Sent back to the reporter.")
+        changes = ArticleDraft.objects.filter(article__in=queryset, status=ArticleDraft.Status.REVIEW).update(
+            status=ArticleDraft.Status.DRAFT, sent_back_at=timezone.now(), sent_back_by=request.user
+        )
+        self.message_user(
+            request, f"Sent back {len(articles) + changes} article(s) to their reporters as drafts.", messages.SUCCESS
+        )
 
     def get_urls(self):
         urls = [
+            path("preview/", self.admin_site.admin_view(self.preview_view), name="articles_article_preview_new"),
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="articles_article_preview"),
             path(
-                "<int:pk>/preview/",
-                self.admin_site.admin_view(self.preview_view),
-                name="articles_article_preview",
-            ),
-            path(
-                "<int:pk>/history/<int:version_id>/compare/",
+                "<int:pk>/history/compare/",
                 self.admin_site.admin_view(self.compare_view),
                 name="articles_article_compare",
             ),
@@ -303,35 +636,207 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
         return urls + super().get_urls()
 
     @method_decorator(never_cache)
-    def preview_view(self, request, pk):
-        """The article exactly as readers would see it, whatever its status."""
-        article = get_object_or_404(with_page_data(Article.objects.all()), pk=pk)
-        if not self.has_view_or_change_permission(request, article):
+    def preview_view(self, request, pk=None):
+        """The article exactly as readers would see it, whatever its status: on GET as saved
+        (with its draft of changes), on POST as the form being edited holds it, unsaved."""
+        article = None
+        if pk is not None:
+            article = self.get_object(request, str(pk))
+            if article is None:
+                raise Http404
+            if not self.has_view_or_change_permission(request, article):
+                raise PermissionDenied
+        elif not self.has_add_permission(request):
             raise PermissionDenied
-        context = {"article": article, "preview": True, **article_page_context(article, request)}
+        if request.method == "POST":
+            if article is not None and not self.has_change_permission(request, article):
+                raise PermissionDenied
+            content, errors = self._content_of_posted_form(request, article)
+            if errors:
+                return TemplateResponse(
+                    request,
+                    "admin/articles/article/preview_errors.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "opts": self.opts,
+                        "errors": errors,
+                        "title": "Nothing to preview yet",
+                    },
+                    status=400,
+                )
+        elif article is None:
+            raise Http404
+        else:
+            content = article.working_content
+        shown = editing.with_content(article or Article(pk=0), content)
+        shown.previous_slug = shown.next_slug = shown.previous_title = shown.next_title = None
+        if article is not None:
+            with_data = (
+                with_page_data(Article.objects.filter(pk=article.pk))
+                .values("previous_slug", "next_slug", "previous_title", "next_title")
+                .first()
+            )
+            for name, value in (with_data or {}).items():
+                setattr(shown, name, value)
+        shown.updated_at = shown.updated_at or timezone.now()
+        context = {"article": shown, "preview": True, **article_page_context(shown, request)}
         return TemplateResponse(request, "articles/article_detail.html", context)
 
+    def _content_of_posted_form(self, request, article):
+        """(content, []) of the article form as posted, or (None, problems), saving nothing."""
+        fieldsets = self.get_fieldsets(request, article)
+        model_form = self.get_form(request, article, change=article is not None, fields=flatten_fieldsets(fieldsets))
+        form = model_form(request.POST, request.FILES, instance=article or Article())
+        formsets, _ = self._create_formsets(request, form.instance, change=article is not None)
+        if not (form.is_valid() and all_valid(formsets)):
+            errors = [
+                f"{form.fields[name].label if name in form.fields else ''}: {' '.join(messages_)}".lstrip(": ")
+                for name, messages_ in form.errors.items()
+            ]
+            for formset in formsets:
+                errors += [str(error) for error in formset.non_form_errors()]
+                errors += [
+                    f"{formset.model._meta.verbose_name}: {' '.join(e)}" for fe in formset.errors for e in fe.values()
+                ]
+            return None, errors
+        keep = getattr(article, "working_content", None) or {"bylines": [], "corrections": []}
+        editable = self._editable_inline_models(request, article)
+        return editing.content_from_form(form, [fs for fs in formsets if fs.model in editable], keep=keep), []
+
     def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        context = {**(extra_context or {}), "has_draft": article.pending_draft is not None}
+        response = super().history_view(request, object_id, context)
         for action in response.context_data.get("action_list", []):
-            version_id = action["url"].rstrip("/").rsplit("/", 1)[-1]
-            action["compare_url"] = reverse("admin:articles_article_compare", args=[object_id, version_id])
+            action["version_id"] = action["url"].rstrip("/").rsplit("/", 1)[-1]
         return response
 
-    def compare_view(self, request, pk, version_id):
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """A revision's content (headline, summary, body, image, bylines, credit) loaded into
+        the form, to save as the working content: a draft of changes if the article is
+        published. The status and the times are never changed by a revert, and no other row
+        saved in the same revision is touched."""
+        article = get_object_or_404(Article, pk=_int_or_404(unquote(object_id)))
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = get_object_or_404(
+            Version.objects.get_for_object(article).select_related("revision__user"), pk=version_id
+        )
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        if request.method == "POST":
+            return redirect(change_url)
+        editing.load_working_copy(article)
+        request.article_content = editing.reverted(article.base_content, editing.revision_content(article, version))
+        context = {**(extra_context or {}), "reverting": version, "title": f"Revert “{article}”"}
+        return self.changeform_view(request, str(article.pk), change_url, context)
+
+    def compare_view(self, request, pk):
+        """Two versions of an article side by side, field by field: any two revisions, the
+        saved article ("current") or its draft of changes ("draft")."""
         article = get_object_or_404(Article, pk=pk)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        sides = [
+            self._compare_side(request, article, request.GET.get(name, default))
+            for name, default in (("a", ""), ("b", "current"))
+        ]
+        (old_label, old), (new_label, new) = sides
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta,
+            "opts": self.opts,
             "original": article,
-            "version": version,
-            "changes": changed_fields(article, version.field_dict),
-            "title": f"Compare a revision of “{article}” with the current version",
+            "old_label": old_label,
+            "new_label": new_label,
+            "changes": compare(old, new),
+            "title": f"Compare versions of “{article}”",
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def _compare_side(self, request, article, key):
+        if key == "current":
+            return "the saved article", editing.saved_content(article)
+        if key == "draft":
+            draft = get_object_or_404(ArticleDraft, article=article)
+            return f"the draft of changes saved {editing.moment(draft.saved_at)}", draft.content
+        version = get_object_or_404(
+            Version.objects.get_for_object(article).select_related("revision__user"), pk=_int_or_404(key)
+        )
+        who = version.revision.user.get_username() if version.revision.user else "the importer or the shell"
+        return f"the revision of {editing.moment(version.revision.date_created)} by {who}", editing.revision_content(
+            article, version
+        )
+
+    def _may_recover(self, request):
+        return self.has_add_permission(request) and self.has_delete_permission(request)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not self._may_recover(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """Bring back one deleted article, with its own bylines and corrections only. It needs
+        the rights of the change it makes: adding and deleting, and publishing for an article
+        that was published."""
+        if not self._may_recover(request):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_deleted(Article), pk=_int_or_404(version_id))
+        was_published = version.field_dict.get("status") == Article.Status.PUBLISHED
+        if was_published and not self.has_publish_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment("Recovered after it was deleted.")
+                article, problems = editing.recover(version=version, user=request.user)
+            if problems:
+                self.message_user(
+                    request,
+                    f"Recovered “{article}” as a draft: it cannot be published as it is. {' '.join(problems.values())}",
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(request, f"Recovered “{article}” as it was when it was deleted.", messages.SUCCESS)
+            return redirect("admin:articles_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "version": version,
+            "was_published": was_published,
+            "title": f"Recover “{version.object_repr}”",
+        }
+        return TemplateResponse(request, "admin/articles/article/recover_form.html", context)
+
+
+FIELD_LABELS = {
+    **{field.name: str(field.verbose_name) for field in Article._meta.fields},
+    "bylines": "authors",
+    "corrections": "corrections",
+}
+
+
+def _int_or_404(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def compare_for_choice(crossed):
+    """Each field both editors changed: the other editor's value beside this editor's."""
+    return [
+        {
+            "name": name,
+            "label": FIELD_LABELS.get(name, name),
+            "theirs": display_value(name, crossed.theirs.get(name)),
+            "mine": display_value(name, crossed.merge.content.get(name)),
+        }
+        for name in crossed.merge.conflicts
+    ]
 
 
 @admin.register(Section)

@@ -1,20 +1,23 @@
-"""Word-level comparison of an article revision with the current version, for the admin."""
+"""Readable differences between two versions of an article's content (see ``editing``): words
+within a field, paragraphs within the body, entries within the bylines and corrections."""
 
-from datetime import datetime
+import re
 from difflib import SequenceMatcher
 
-from django.utils import timezone
-from django.utils.html import escape, strip_tags
+from django.utils.dateparse import parse_datetime
+from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 
-COMPARED_FIELDS = [
+from authors.models import Author
+
+from .editing import moment
+from .models import Article, ArticleAuthor, Correction, Section
+
+COMPARED = [
     "headline",
     "slug",
     "dek",
     "body",
-    "status",
-    "published_at",
-    "expires_at",
     "section",
     "lead_image",
     "lead_image_alt",
@@ -23,7 +26,13 @@ COMPARED_FIELDS = [
     "credit_line",
     "source_name",
     "source_url",
+    "status",
+    "published_at",
+    "expires_at",
+    "bylines",
+    "corrections",
 ]
+BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre)>", re.IGNORECASE)
 
 
 def word_diff(old, new):
@@ -39,34 +48,122 @@ def word_diff(old, new):
             parts.append(f"<del>{escape(' '.join(old_words[i1:i2]))}</del>")
         if j2 > j1:
             parts.append(f"<ins>{escape(' '.join(new_words[j1:j2]))}</ins>")
-    return mark_safe(" ".join(parts))
+    return mark_safe(" ".join(parts))  # every word escaped above
 
 
-def _as_text(article, field_name, value):
-    field = article._meta.get_field(field_name)
-    if value in (None, ""):
+def paragraphs(body):
+    """The body's paragraphs (and headings, list items, quotes) as plain text."""
+    return [text for text in (strip_tags(block).strip() for block in BLOCK_END.split(body or "")) if text]
+
+
+def _moment(value):
+    at = parse_datetime(value) if isinstance(value, str) else value
+    return moment(at) if at else ""
+
+
+def display_value(name, value, *, names=None):
+    """``value`` of the content entry ``name`` as an editor reads it, as plain text."""
+    if value in (None, "", []):
         return ""
-    if field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related else f"(deleted #{value})"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field_name == "body":
-        return strip_tags(str(value).replace("</p>", "</p>\n"))
-    if isinstance(value, datetime):
-        # To the minute, as editors set times: revisions keep milliseconds, the form seconds.
-        return timezone.localtime(value).strftime("%d %b %Y %H:%M")
+    if name == "section":
+        return str(Section.objects.filter(pk=value).first() or f"(deleted section #{value})")
+    if name == "status":
+        return str(Article.Status(value).label) if value in Article.Status.values else value
+    if name in ("published_at", "expires_at"):
+        return _moment(value)
+    if name == "body":
+        return "\n\n".join(paragraphs(value))
+    if name == "bylines":
+        return ", ".join(_entries(name, value, names))
+    if name == "corrections":
+        return "\n".join(_entries(name, value, names))
     return str(value)
 
 
-def changed_fields(article, revision_fields):
-    """The fields whose value in ``revision_fields`` (a revision's field dict) differs from
-    ``article`` now, each with a word diff from the revision to now."""
+def _entries(name, rows, names=None):
+    if name == "bylines":
+        names = (
+            names
+            if names is not None
+            else dict(Author.objects.filter(pk__in=[r["author"] for r in rows]).values_list("pk", "name"))
+        )
+        roles = dict(ArticleAuthor.Role.choices)
+        entries = []
+        for row in rows:
+            author, role = row["author"], row["role"]
+            entry = names.get(author) or f"(deleted author #{author})"
+            if role != ArticleAuthor.Role.WRITER:
+                entry += f" ({roles.get(role, role).lower()})"
+            entries.append(entry)
+        return entries
+    kinds = dict(Correction.Kind.choices)
+    return [f"{kinds.get(row['kind'], row['kind'])}, {_moment(row['published_at'])}: {row['text']}" for row in rows]
+
+
+def _list_diff(old, new):
+    matcher = SequenceMatcher(a=old, b=new, autojunk=False)
+    items = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            items += [("same", entry) for entry in old[i1:i2]]
+            continue
+        items += [("removed", entry) for entry in old[i1:i2]]
+        items += [("added", entry) for entry in new[j1:j2]]
+    return items
+
+
+def _paragraph_diff(old, new):
+    """Paragraph by paragraph: unchanged ones counted, changed ones word by word."""
+    blocks = []
+    matcher = SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            count = i2 - i1
+            blocks.append(
+                format_html('<p class="unchanged">{} unchanged paragraph{}</p>', count, "" if count == 1 else "s")
+            )
+        elif tag == "replace" and i2 - i1 == j2 - j1:
+            blocks += [format_html("<p>{}</p>", word_diff(a, b)) for a, b in zip(old[i1:i2], new[j1:j2], strict=True)]
+        else:
+            blocks += [format_html('<p class="removed"><del>{}</del></p>', text) for text in old[i1:i2]]
+            blocks += [format_html('<p class="added"><ins>{}</ins></p>', text) for text in new[j1:j2]]
+    return mark_safe("".join(blocks))  # every block built by format_html
+
+
+def compare(old, new):
+    """The entries that differ between two contents, each with a readable difference."""
+    author_ids = {row["author"] for content in (old, new) for row in content.get("bylines") or []}
+    names = dict(Author.objects.filter(pk__in=author_ids).values_list("pk", "name"))
+    labels = {field.name: field.verbose_name for field in Article._meta.fields}
+    labels.update({"bylines": "authors", "corrections": "corrections"})
     changes = []
-    for name in COMPARED_FIELDS:
-        attname = article._meta.get_field(name).attname
-        then = _as_text(article, name, revision_fields.get(attname))
-        now = _as_text(article, name, getattr(article, attname))
-        if then != now:
-            changes.append({"label": article._meta.get_field(name).verbose_name, "diff": word_diff(then, now)})
+    for name in COMPARED:
+        before, after = old.get(name), new.get(name)
+        if (before or None) == (after or None):
+            continue
+        if name == "body":
+            diff = _paragraph_diff(paragraphs(before), paragraphs(after))
+        elif name in ("bylines", "corrections"):
+            entries = _list_diff(_entries(name, before or [], names), _entries(name, after or [], names))
+            diff = format_html(
+                '<ul class="entries">{}</ul>',
+                format_html_join(
+                    "",
+                    '<li class="{}">{}</li>',
+                    (
+                        (
+                            kind,
+                            format_html("<del>{}</del>", text)
+                            if kind == "removed"
+                            else format_html("<ins>{}</ins>", text)
+                            if kind == "added"
+                            else text,
+                        )
+                        for kind, text in entries
+                    ),
+                ),
+            )
+        else:
+            diff = word_diff(display_value(name, before), display_value(name, after))
+        changes.append({"label": labels[name], "diff": diff})
     return changes

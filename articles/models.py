@@ -1,6 +1,7 @@
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -133,6 +134,15 @@ class Article(models.Model):
         editable=False,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    sent_back_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     # Imported stories: the fingerprint of the normalised headline and byline, and the
     # previous/next headlines until the articles they name exist.
     fingerprint = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
@@ -163,16 +173,19 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
+                violation_error_message="A published article needs a publication time.",
             ),
             models.CheckConstraint(
                 condition=Q(expires_at__isnull=True)
                 | Q(published_at__isnull=True)
                 | Q(expires_at__gt=F("published_at")),
                 name="article_expires_after_publication",
+                violation_error_message="The expiry time must be after the publication time.",
             ),
             models.CheckConstraint(
                 condition=Q(lead_image="") | ~Q(lead_image_alt=""),
                 name="article_image_has_alt_text",
+                violation_error_message="Describe the lead image for readers who cannot see it.",
             ),
         ]
 
@@ -234,16 +247,17 @@ class Article(models.Model):
             raise ValidationError({"expires_at": "The expiry time must be after the publication time."})
 
     def publication_problems(self, *, has_authors):
-        """The newsroom's gates for publishing, as messages an editor can act on."""
-        problems = []
+        """The newsroom's gates for publishing, as ``{field name: message}`` an editor can act
+        on; the authors' gate is reported on the credit line, the alternative to an author."""
+        problems = {}
         if not strip_tags(self.body).strip():
-            problems.append("The body is empty.")
+            problems["body"] = "The body is empty: write the story before publishing it."
         if not has_authors and not self.credit_line.strip():
-            problems.append("Add at least one author or a credit line.")
+            problems["credit_line"] = "Add at least one author, or a credit line for wire or partner copy."
         if self.lead_image and not self.lead_image_alt.strip():
-            problems.append("The lead image needs alt text.")
+            problems["lead_image_alt"] = "Describe the lead image for readers who cannot see it."
         if len(self.headline) > HEADLINE_MAX_FOR_AGGREGATORS:
-            problems.append(
+            problems["headline"] = (
                 f"The headline is {len(self.headline)} characters; news aggregators cut headlines "
                 f"longer than {HEADLINE_MAX_FOR_AGGREGATORS}."
             )
@@ -270,6 +284,37 @@ class Article(models.Model):
         if self.expires_at and self.expires_at <= now:
             return "Expired"
         return "Live"
+
+
+class ArticleDraft(models.Model):
+    """Changes to a published article that readers do not see yet: everything in the article
+    form (fields, bylines, corrections), kept until someone with the publishing permission
+    publishes them. Saving one changes nothing public."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="draft")
+    content = models.JSONField(encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    saved_at = models.DateTimeField(default=timezone.now)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_back_at = models.DateTimeField(null=True, blank=True)
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-saved_at"]
+        verbose_name = "draft of changes"
+        verbose_name_plural = "drafts of changes"
+        indexes = [models.Index(fields=["status", "-saved_at"], name="articledraft_queue")]
+
+    def __str__(self):
+        return f"Unpublished changes to “{self.article}”"
 
 
 class ArticleAuthor(models.Model):
@@ -431,5 +476,6 @@ class SourceFile(models.Model):
 
 
 # The version counter belongs to the row, not to its content: reverting must not wind it back.
-reversion.register(Article, follow=["bylines"], exclude=["version"])
+reversion.register(Article, follow=["bylines", "corrections"], exclude=["version", "sent_back_at", "sent_back_by"])
 reversion.register(ArticleAuthor)
+reversion.register(Correction)

@@ -187,19 +187,20 @@ PUBLISHABLE = {"headline": "A fine headline", "body": "<p>Text.</p>", "credit_li
 @pytest.mark.parametrize(
     ("fields", "has_authors", "problem"),
     [
-        ({"body": ""}, True, "The body is empty."),
-        ({"body": "<p> </p>"}, True, "The body is empty."),
-        ({}, False, "Add at least one author or a credit line."),
-        ({"lead_image": "articles/a.jpg", "lead_image_alt": " "}, True, "The lead image needs alt text."),
-        ({"headline": "x" * 111}, True, "The headline is 111 characters"),
+        ({"body": ""}, True, ("body", "The body is empty")),
+        ({"body": "<p> </p>"}, True, ("body", "The body is empty")),
+        ({}, False, ("credit_line", "Add at least one author, or a credit line")),
+        ({"lead_image": "articles/a.jpg", "lead_image_alt": " "}, True, ("lead_image_alt", "Describe the lead image")),
+        ({"headline": "x" * 111}, True, ("headline", "The headline is 111 characters")),
     ],
     ids=["empty-body", "blank-body", "no-byline", "no-alt-text", "long-headline"],
 )
 def test_publication_problems_name_each_failing_gate(fields, has_authors, problem):
     article = Article(**{**PUBLISHABLE, **fields})
     problems = article.publication_problems(has_authors=has_authors)
-    assert len(problems) == 1
-    assert problems[0].startswith(problem)
+    field, message = problem
+    assert list(problems) == [field]
+    assert problems[field].startswith(message)
 
 
 @pytest.mark.parametrize(
@@ -209,7 +210,7 @@ def test_publication_problems_name_each_failing_gate(fields, has_authors, proble
 )
 def test_an_article_passing_every_gate_has_no_problems(fields, has_authors):
     article = Article(**{**PUBLISHABLE, **fields})
-    assert article.publication_problems(has_authors=has_authors) == []
+    assert article.publication_problems(has_authors=has_authors) == {}
 
 
 # Versions, conflicts and revisions

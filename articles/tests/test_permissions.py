@@ -4,12 +4,13 @@ database (not the status code) says whether it happened."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
+import reversion
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, TickerItem
+from articles.models import Article, ArticleAuthor, ArticleDraft, TickerItem
 
 from .admin_forms import form_data
 from .factories import make_article, make_author, make_ticker_item, make_user
@@ -72,9 +73,23 @@ def change_draft(client, reader):
     return Article.objects.get(pk=article.pk).headline == "Changed"
 
 
-def change_published(client, reader):
+def save_draft_of_published(client, reader):
+    """Changes to a live article kept as its draft; readers' version untouched."""
     article = live()
     change(client, reader, article, headline="Changed")
+    saved = ArticleDraft.objects.filter(article=article, content__headline="Changed").exists()
+    return saved and Article.objects.get(pk=article.pk).headline != "Changed"
+
+
+def send_changes_to_review(client, reader):
+    article = live()
+    change(client, reader, article, headline="Changed", _review="Send for review")
+    return ArticleDraft.objects.filter(article=article, status=ArticleDraft.Status.REVIEW).exists()
+
+
+def publish_changes(client, reader):
+    article = live()
+    change(client, reader, article, headline="Changed", _publish="Publish changes")
     return Article.objects.get(pk=article.pk).headline == "Changed"
 
 
@@ -102,6 +117,12 @@ publish_through_form = publish_for("publish_through_form", timedelta(0))
 schedule_through_form = publish_for("schedule_through_form", timedelta(days=1))
 
 
+def publish_with_the_button(client, reader):
+    article = draft()
+    change(client, reader, article, _publish="Publish")
+    return status_of(article) == Article.Status.PUBLISHED
+
+
 def publish_through_action(client, reader):
     article = draft()
     action(client, "publish_now", article)
@@ -110,7 +131,7 @@ def publish_through_action(client, reader):
 
 def unpublish_through_form(client, reader):
     article = live()
-    change(client, reader, article, status="draft")
+    change(client, reader, article, status="draft", _publish="Publish changes")
     return status_of(article) == Article.Status.DRAFT
 
 
@@ -126,20 +147,115 @@ def send_draft_to_review(client, reader):
     return status_of(article) == Article.Status.REVIEW
 
 
-def send_published_to_review(client, reader):
+def send_back_to_reporter(client, reader):
+    article = make_article(status=Article.Status.REVIEW, authors=[make_author()])
+    action(client, "send_back", article)
+    return status_of(article) == Article.Status.DRAFT
+
+
+def take_published_offline_through_review(client, reader):
+    """Sending a live article to review sends its changes, never the article itself."""
     article = live()
     action(client, "send_to_review", article)
-    return status_of(article) == Article.Status.REVIEW
+    return status_of(article) != Article.Status.PUBLISHED
 
 
-def revert_published_to_draft(client, reader):
+def open_and_save_revision(client, article, version):
+    """Open a revision (which loads it into the form) and save that form, as an editor would."""
+    shown = client.get(reverse("admin:articles_article_revision", args=[article.pk, version.pk]))
+    if shown.status_code == 200:
+        client.post(reverse("admin:articles_article_change", args=[article.pk]), form_data(shown))
+    return shown
+
+
+def revert_changes_status(client, reader):
+    """A live article whose first revision was a draft: reverting to it must not unpublish."""
     article = draft()
     first = Version.objects.get_for_object(article).get()
     article.status = Article.Status.PUBLISHED
     article.save()
-    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
-    post_form(client, reader, url)
-    return status_of(article) == Article.Status.DRAFT
+    open_and_save_revision(client, article, first)
+    return status_of(article) != Article.Status.PUBLISHED
+
+
+def revert_into_the_draft(client, reader):
+    article = live(headline="First")
+    first = Version.objects.get_for_object(article).get()
+    Article.objects.filter(pk=article.pk).update(headline="Second")
+    open_and_save_revision(client, article, first)
+    return ArticleDraft.objects.filter(article=article, content__headline="First").exists()
+
+
+def revert_reaches_another_article(client, reader):
+    """A revision saved with two articles in it, opened and saved from one of them."""
+    mine, other = draft(headline="Mine"), draft(headline="Other")
+    with reversion.create_revision():
+        mine.save()
+        other.save()
+    shared = Version.objects.get_for_object(mine).first()
+    other.status, other.published_at = Article.Status.PUBLISHED, timezone.now()
+    other.save()
+    open_and_save_revision(client, mine, shared)
+    return status_of(other) != Article.Status.PUBLISHED
+
+
+def revert_with_another_articles_version(client, reader):
+    mine, other = draft(headline="Mine"), draft(headline="Other's words")
+    theirs = Version.objects.get_for_object(other).get()
+    shown = client.get(reverse("admin:articles_article_revision", args=[mine.pk, theirs.pk]))
+    return shown.status_code == 200 and "Other&#x27;s words" in shown.text
+
+
+def compare_with_another_articles_version(client, reader):
+    mine, other = draft(), draft(headline="Secret other headline")
+    theirs = Version.objects.get_for_object(other).get()
+    url = reverse("admin:articles_article_compare", args=[mine.pk]) + f"?a={theirs.pk}&b=current"
+    return "Secret other headline" in client.get(url).text
+
+
+def compare_revisions(client, reader):
+    article = make_article(status=Article.Status.DRAFT, credit_line="AP")
+    first = Version.objects.get_for_object(article).get()
+    url = reverse("admin:articles_article_compare", args=[article.pk]) + f"?a={first.pk}&b=current"
+    response = client.get(url)
+    return response.status_code == 200 and "The two versions are the same." in response.text
+
+
+def edit_another_articles_byline_inline(client, reader):
+    mine, other = draft(), draft()
+    byline = other.bylines.get()
+    change(client, reader, mine, **{"bylines-0-id": byline.pk, "bylines-0-DELETE": "on"})
+    return not other.bylines.exists()
+
+
+def deleted(article_factory):
+    article = article_factory()
+    pk = article.pk
+    article.delete()
+    return Version.objects.get_deleted(Article).get(object_id=str(pk)), pk
+
+
+def recover_deleted_draft(client, reader):
+    version, pk = deleted(draft)
+    client.post(reverse("admin:articles_article_recover", args=[version.pk]))
+    return Article.objects.filter(pk=pk).exists()
+
+
+def recover_deleted_published(client, reader):
+    version, pk = deleted(lambda: live(credit_line="AP"))
+    client.post(reverse("admin:articles_article_recover", args=[version.pk]))
+    return Article.objects.published().filter(pk=pk).exists()
+
+
+def recover_with_a_byline_version(client, reader):
+    """The version id of another kind of deleted row is not an article to recover."""
+    byline = draft().bylines.get()
+    with reversion.create_revision():
+        byline.save()
+    version = Version.objects.get_for_object(byline).get()
+    byline.delete()
+    client.post(reverse("admin:articles_article_recover", args=[version.pk]))
+    return ArticleAuthor.objects.filter(pk=byline.pk).exists()
 
 
 def delete_article(client, reader):
@@ -160,6 +276,14 @@ def preview_draft(client, reader):
     return response.status_code == 200 and "A draft nobody has seen" in response.content.decode()
 
 
+def preview_unsaved_form(client, reader):
+    article = draft()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = {**form_data(reader.get(url)), "headline": "Typed but not saved"}
+    response = client.post(reverse("admin:articles_article_preview", args=[article.pk]), data)
+    return response.status_code == 200 and "Typed but not saved" in response.text
+
+
 def post_breaking_item(client, reader):
     post_form(client, reader, reverse("admin:articles_tickeritem_add"), text="Breaking: posted")
     return TickerItem.objects.filter(text="Breaking: posted").exists()
@@ -171,32 +295,51 @@ def change_ticker_item(client, reader):
     return TickerItem.objects.get(pk=item.pk).text == "After"
 
 
-REPORTER_MAY = {add_article, change_draft, send_draft_to_review, preview_draft}
-EVERYTHING = {
+REPORTER_MAY = {
     add_article,
-    publish_on_add,
     change_draft,
-    change_published,
+    save_draft_of_published,
+    send_changes_to_review,
+    send_draft_to_review,
+    revert_into_the_draft,
+    compare_revisions,
+    preview_draft,
+    preview_unsaved_form,
+}
+EDITOR_MAY = REPORTER_MAY | {
+    publish_on_add,
+    publish_changes,
     publish_through_form,
     schedule_through_form,
+    publish_with_the_button,
     publish_through_action,
     unpublish_through_form,
     unpublish_through_action,
-    send_draft_to_review,
-    send_published_to_review,
-    revert_published_to_draft,
+    send_back_to_reporter,
+    recover_deleted_draft,
+    recover_deleted_published,
     delete_article,
     delete_through_action,
-    preview_draft,
     post_breaking_item,
     change_ticker_item,
 }
+NOBODY_MAY = {
+    take_published_offline_through_review,
+    revert_changes_status,
+    revert_reaches_another_article,
+    revert_with_another_articles_version,
+    compare_with_another_articles_version,
+    edit_another_articles_byline_inline,
+    recover_with_a_byline_version,
+}
+EVERYTHING = EDITOR_MAY | NOBODY_MAY
 ALLOWED = {
     None: set(),
+    "staff": set(),
     "Reporter": REPORTER_MAY,
-    "Editor": EVERYTHING,
-    "Site administrator": EVERYTHING,
-    "superuser": EVERYTHING,
+    "Editor": EDITOR_MAY,
+    "Site administrator": EDITOR_MAY,
+    "superuser": EDITOR_MAY,
 }
 
 
@@ -216,14 +359,27 @@ def test_roles_come_from_a_migration():
     assert not any("ticker" in codename for codename in reporter)
 
 
-def test_reporter_sees_a_published_article_read_only(login):
+def test_reporter_edits_a_published_article_as_a_draft_and_is_told_so(login):
     article = live(headline="Out already")
     response = login("Reporter").get(reverse("admin:articles_article_change", args=[article.pk]))
-    page = response.content.decode()
     assert response.status_code == 200
-    assert "Out already" in page
-    assert 'name="headline"' not in page
-    assert 'name="_save"' not in page
+    assert 'name="headline"' in response.text
+    assert 'name="_publish"' not in response.text
+    assert "readers see them only when they are published by an editor" in response.text
+
+
+def test_staff_who_may_only_view_articles_see_the_body_rendered_with_the_reason(login):
+    viewer = make_user(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
+    article = live(headline="Out already", body="<p>Read <strong>this</strong>.</p>")
+    client = login(None)
+    client.force_login(viewer)
+    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert response.status_code == 200
+    assert "Read <strong>this</strong>." in response.text
+    assert "&lt;p&gt;" not in response.text
+    assert "You can read this article but not change it" in response.text
+    assert 'name="_save"' not in response.text
 
 
 def test_reporter_is_not_offered_published_as_a_status(login):
@@ -251,12 +407,12 @@ def test_reporter_posting_published_status_is_told_only_editors_publish(login):
     assert status_of(article) == Article.Status.DRAFT
 
 
-def test_reporter_sending_a_published_article_to_review_is_told_why_not(login):
+def test_sending_a_published_article_without_changes_to_review_says_there_is_nothing_to_review(login):
     article = live()
     response = login("Reporter").post(
         CHANGELIST, {"action": "send_to_review", "_selected_action": [article.pk]}, follow=True
     )
-    assert "Only editors can take a published article back to review." in response.content.decode()
+    assert "have no unpublished changes to review; they are unchanged." in response.content.decode()
     assert status_of(article) == Article.Status.PUBLISHED
 
 

@@ -241,7 +241,12 @@ def admin_save(client, url, **changes):
 
 
 def admin_edit_headline(editor, scene):
-    admin_save(editor, reverse("admin:articles_article_change", args=[scene.story.pk]), headline="Oil falls again")
+    admin_save(
+        editor,
+        reverse("admin:articles_article_change", args=[scene.story.pk]),
+        headline="Oil falls again",
+        _publish="Publish changes",
+    )
 
 
 def admin_add_correction(editor, scene):
@@ -249,6 +254,7 @@ def admin_add_correction(editor, scene):
     admin_save(
         editor,
         reverse("admin:articles_article_change", args=[scene.story.pk]),
+        _publish="Publish changes",
         **{
             "corrections-TOTAL_FORMS": "1",
             "corrections-0-kind": "correction",
