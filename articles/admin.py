@@ -1,3 +1,5 @@
+from functools import partial
+
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django import forms
@@ -19,6 +21,7 @@ from reversion.models import Version
 
 from newsroom.admin import HTTPS_URL_FIELDS, OfferedLookupsOnly, https_formfield
 
+from . import presence
 from .diffs import changed_fields
 from .models import (
     Article,
@@ -298,6 +301,11 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
                 "<int:pk>/history/<int:version_id>/compare/",
                 self.admin_site.admin_view(self.compare_view),
                 name="articles_article_compare",
+            ),
+            path(
+                "<int:pk>/presence/",
+                self.admin_site.admin_view(partial(presence.heartbeat, model_admin=self)),
+                name="articles_article_presence",
             ),
         ]
         return urls + super().get_urls()
