@@ -1,4 +1,5 @@
 import copy
+from functools import partial
 
 import reversion
 from csp.constants import NONCE
@@ -29,7 +30,7 @@ from reversion.models import Version
 
 from newsroom.admin import HTTPS_URL_FIELDS, OfferedLookupsOnly, https_formfield
 
-from . import editing
+from . import editing, presence
 from .diffs import compare, display_value
 from .html import sanitize_html
 from .models import (
@@ -512,6 +513,8 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
             form.keep_upload()
         context["media"] = Media.from_media(context["media"]).with_nonce(request.csp_nonce)
         context["has_publish_permission"] = self.has_publish_permission(request)
+        if obj is not None:
+            context["presence"] = presence.notice(article=obj, user=request.user)
         context["is_live"] = obj is not None and obj.saved_status == Article.Status.PUBLISHED
         context["preview_url"] = (
             reverse("admin:articles_article_preview", args=[obj.pk])
@@ -631,6 +634,11 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
                 "<int:pk>/history/compare/",
                 self.admin_site.admin_view(self.compare_view),
                 name="articles_article_compare",
+            ),
+            path(
+                "<int:pk>/presence/",
+                self.admin_site.admin_view(partial(presence.heartbeat, model_admin=self)),
+                name="articles_article_presence",
             ),
         ]
         return urls + super().get_urls()

@@ -475,6 +475,29 @@ class SourceFile(models.Model):
         return self.name
 
 
+class ArticlePresence(models.Model):
+    """Someone has the article's change form open: written when the form is rendered and kept
+    current by the form page while it is open (articles/presence.py)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="article_presence_once"),
+        ]
+        indexes = [
+            # Who else is here now, and which rows are old enough to forget.
+            models.Index(fields=["article", "last_seen"], name="article_presence_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} has “{self.article}” open"
+
+
 # The version counter belongs to the row, not to its content: reverting must not wind it back.
 reversion.register(Article, follow=["bylines", "corrections"], exclude=["version", "sent_back_at", "sent_back_by"])
 reversion.register(ArticleAuthor)
