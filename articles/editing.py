@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -383,3 +383,50 @@ def recover(*, version, user):
         _replace_bylines(article, content["bylines"])
         _keep_corrections(article, content["corrections"])
     return article, problems
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    article: Article
+    changes_to_live: bool  # a draft of changes of a published article, not a new article
+    at: datetime
+    by: object  # the user who saved or sent it, or None
+
+
+def _queue_entries(articles, drafts, limit):
+    entries = [QueueEntry(a, False, a.updated_at, a.updated_by) for a in articles[:limit]]
+    entries += [QueueEntry(d.article, True, d.saved_at, d.saved_by) for d in drafts[:limit]]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]
+
+
+def review_queue(user, *, limit=10):
+    """What waits for ``user`` on the admin's front page, newest first: for those who publish,
+    every article and every draft of changes sent to review; for reporters, their own drafts,
+    what editors sent back to them and what they are waiting on."""
+    articles = Article.objects.select_related("updated_by").order_by("-updated_at")
+    drafts = ArticleDraft.objects.filter(article__status=Article.Status.PUBLISHED)
+    drafts = drafts.select_related("article", "saved_by").order_by("-saved_at")
+    if user.has_perm("articles.publish_article"):
+        waiting = articles.filter(status=Article.Status.REVIEW)
+        changes = drafts.filter(status=ArticleDraft.Status.REVIEW)
+        return {
+            "awaiting_review": _queue_entries(waiting, changes, limit),
+            "awaiting_counts": (waiting.count(), changes.count()),
+        }
+    mine = articles.filter(Q(created_by=user) | Q(updated_by=user))
+    my_drafts = drafts.filter(saved_by=user)
+    return {
+        "sent_back": _queue_entries(
+            mine.filter(status=Article.Status.DRAFT, sent_back_at__isnull=False),
+            my_drafts.filter(status=ArticleDraft.Status.DRAFT, sent_back_at__isnull=False),
+            limit,
+        ),
+        "my_drafts": _queue_entries(
+            mine.filter(status=Article.Status.DRAFT, sent_back_at__isnull=True),
+            my_drafts.filter(status=ArticleDraft.Status.DRAFT, sent_back_at__isnull=True),
+            limit,
+        ),
+        "my_in_review": _queue_entries(
+            mine.filter(status=Article.Status.REVIEW), my_drafts.filter(status=ArticleDraft.Status.REVIEW), limit
+        ),
+    }

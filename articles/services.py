@@ -61,6 +61,7 @@ class ImportOutcome:
     article: Article
     authors_created: int = 0
     ticker_items_created: int = 0
+    held_for_review: str = ""  # why a page that would have been published went to review instead
 
 
 class SeedImporter:
@@ -105,7 +106,7 @@ class SeedImporter:
         self._write_source_files(files, outcomes, now)
         record_first_revisions(
             [outcome.article for outcome in created],
-            comment=f"Imported from {', '.join(outcome.source_name for outcome in created)}"[:1000],
+            comments=[f"Imported from {outcome.source_name}" for outcome in created],
             at=now,
         )
         link_navigation([outcome.article for outcome in outcomes])
@@ -137,12 +138,14 @@ class SeedImporter:
                 content["fingerprint"] = fingerprint
             if article is None:
                 article = Article(fingerprint=fingerprint, status=self.status, version=1, **content)
+                held = ""
                 if self.status == Article.Status.PUBLISHED:
-                    article.published_at = now
+                    held = _publishing_gate(article, has_authors=bool(file.page.author))
+                    article.published_at = None if held else now
                 _validate(article, IMPORTED_FIELDS)
                 new_articles.append(article)
                 by_fingerprint[fingerprint] = article
-                outcomes.append(ImportOutcome(file.name, "created", article))
+                outcomes.append(ImportOutcome(file.name, "created", article, held_for_review=held))
             elif article.pk is None:  # the same story twice in this group
                 outcomes.append(ImportOutcome(file.name, "unchanged", article))
             else:
@@ -219,15 +222,29 @@ class SeedImporter:
         SourceFile.objects.bulk_create([record for name, record in records.items() if name not in existing])
 
 
-def record_first_revisions(articles, *, comment, at):
+def _publishing_gate(article, *, has_authors):
+    """The newsroom's publishing gates for an imported page: what stops it from going live,
+    or "". A page that fails them is imported for review, never published."""
+    problems = article.publication_problems(has_authors=has_authors)
+    if not problems:
+        return ""
+    article.status = Article.Status.REVIEW
+    return " ".join(problems.values())
+
+
+def record_first_revisions(articles, *, comments, at):
     """The first revision of each new article, with its bylines, as django-reversion would
-    record it, written with one query per table: reversion records one object at a time, which
-    for a large import costs more than the import itself."""
+    record it (one revision per article, so that reverting one never touches another),
+    written with one query per table: reversion records one object at a time, which for a
+    large import costs more than the import itself."""
     if not articles:
         return
     bylines = Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
     prefetch_related_objects(articles, bylines)
-    revision = Revision.objects.create(date_created=at, comment=comment)
+    revisions = Revision.objects.bulk_create(
+        [Revision(date_created=at, comment=comment[:1000]) for comment in comments]
+    )
+    revision_of = {article.pk: revision for article, revision in zip(articles, revisions, strict=True)}
     versions = []
     for model, objects in ((Article, articles), (ArticleAuthor, [b for a in articles for b in a.bylines.all()])):
         content_type = ContentType.objects.get_for_model(model)
@@ -235,7 +252,7 @@ def record_first_revisions(articles, *, comment, at):
         for obj, data in zip(objects, serializers.serialize("python", objects, fields=fields), strict=True):
             versions.append(
                 Version(
-                    revision=revision,
+                    revision=revision_of[obj.pk if model is Article else obj.article_id],
                     object_id=str(obj.pk),
                     content_type=content_type,
                     db=obj._state.db,

@@ -558,3 +558,51 @@ def test_a_list_action_keeps_one_revision_per_article(editor_client):
         latest = Version.objects.get_for_object(article).first()
         assert latest.revision.version_set.filter(content_type__model="article").count() == 1
         assert latest.revision.get_comment() == "Published from the article list."
+
+
+# The review queue
+
+
+def test_editors_see_everything_awaiting_review_newest_first_with_counts(login, django_assert_max_num_queries):
+    reporter = login("Reporter")
+    new_story = make_article(status=Article.Status.DRAFT, headline="New story", authors=[make_author()])
+    edit(reporter, new_story, _review="Send for review")
+    live = live_story()
+    edit(reporter, live, headline="Storm makes landfall", _review="Send for review")
+    make_article(status=Article.Status.DRAFT, headline="Still a draft")
+
+    editor = login("Editor")
+    with django_assert_max_num_queries(12):
+        page = editor.get(reverse("admin:index")).text
+
+    assert "Awaiting review" in page
+    assert "1 article and 1 change to live article, newest first." in page
+    assert page.index("Storm nears the coast") < page.index("New story")
+    assert "Still a draft" not in page
+
+
+def test_reporters_see_their_drafts_and_what_was_sent_back(login):
+    reporter, editor = login("Reporter"), login("Editor")
+    mine = make_article(status=Article.Status.DRAFT, headline="My story", authors=[make_author()])
+    edit(reporter, mine, _review="Send for review")
+    other = make_article(status=Article.Status.DRAFT, headline="Someone else's story")
+    draft_of_mine = make_article(status=Article.Status.DRAFT, headline="Half written")
+    edit(reporter, draft_of_mine, dek="Started.")
+
+    response = edit(editor, mine, _send_back="Send back to the reporter")
+    assert messages_of(response) == ["Sent “My story” back to its reporter as a draft."]
+
+    page = reporter.get(reverse("admin:index")).text
+    sent_back = page[page.index("Sent back to you") : page.index("Your drafts")]
+    assert "My story" in sent_back
+    drafts = page[page.index("Your drafts") : page.index("Waiting for an editor")]
+    assert "Half written" in drafts and "My story" not in drafts
+    assert other.headline not in page
+    assert "Awaiting review" not in page
+
+
+def test_sending_to_review_says_what_comes_next(reporter_client):
+    article = make_article(status=Article.Status.DRAFT, headline="Ready", authors=[make_author()])
+    response = edit(reporter_client, article, _review="Send for review")
+    assert messages_of(response) == ["Sent “Ready” to review: editors will see it in their queue."]
+    assert Article.objects.get(pk=article.pk).status == Article.Status.REVIEW

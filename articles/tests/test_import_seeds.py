@@ -369,3 +369,45 @@ def test_an_imported_article_has_a_first_revision_that_reverts_with_its_byline()
     article.refresh_from_db()
     assert article.headline == "U.S. Intelligence Claims Russia Is Buying Weapons From North Korea"
     assert [byline.author.name for byline in article.bylines.all()] == ["RFE/RL staff"]
+
+
+# The publishing gate and revisions
+
+
+def test_a_page_with_neither_author_nor_credit_line_is_imported_for_review_not_published(tmp_path):
+    write(tmp_path, "anonymous.txt", page("Nobody wrote this", "A paragraph."))
+    write(tmp_path, "credited.txt", page("Wire copy", "A paragraph.", byline="Reuters"))
+
+    out, err = run(tmp_path)
+
+    held = Article.objects.get(headline="Nobody wrote this")
+    assert (held.status, held.published_at) == (Article.Status.REVIEW, None)
+    assert Article.objects.published().get().headline == "Wire copy"
+    assert "anonymous.txt: imported for review, not published: Add at least one author, or a credit line" in err
+    assert "Imported for review, not published: 1." in summary(out)
+
+
+def test_the_gate_holds_pages_whose_headline_is_too_long_for_aggregators(tmp_path):
+    write(tmp_path, "long.txt", page("A very long headline " * 8, "A paragraph.", byline="AP"))
+    run(tmp_path)
+    assert Article.objects.get().status == Article.Status.REVIEW
+
+
+def test_importing_for_review_on_purpose_warns_about_nothing(tmp_path):
+    write(tmp_path, "anonymous.txt", page("Nobody wrote this", "A paragraph."))
+    out, err = run(tmp_path, "--status", "draft")
+    assert Article.objects.get().status == Article.Status.DRAFT
+    assert "imported for review" not in err and "Imported for review" not in out
+
+
+def test_each_imported_article_gets_a_revision_of_its_own(tmp_path):
+    for number in range(3):
+        write(tmp_path, f"{number}.txt", page(f"Story {number}", "A paragraph.", author=f"Writer {number}"))
+
+    run(tmp_path)
+
+    for article in Article.objects.all():
+        revision = Version.objects.get_for_object(article).get().revision
+        rows = {(v.content_type.model, v.field_dict.get("article_id", v.object_id)) for v in revision.version_set.all()}
+        assert rows == {("article", str(article.pk)), ("articleauthor", article.pk)}
+        assert revision.get_comment() == f"Imported from {article.source_files.get().name}"

@@ -34,6 +34,7 @@ class Tally:
     unchanged: int = 0
     authors: int = 0
     ticker_items: int = 0
+    for_review: int = 0
     refused: int = 0
 
     def summary(self, *, dry_run=False):
@@ -45,13 +46,16 @@ class Tally:
         return (
             f"Files found: {self.found}. Articles created: {self.created}, updated: {self.updated}, "
             f"unchanged: {self.unchanged}. Authors created: {self.authors}. "
-            f"Ticker items created: {self.ticker_items}. Files refused: {self.refused}."
+            f"Ticker items created: {self.ticker_items}. "
+            + (f"Imported for review, not published: {self.for_review}. " if self.for_review else "")
+            + f"Files refused: {self.refused}."
         )
 
     def count(self, outcome):
         setattr(self, outcome.result, getattr(self, outcome.result) + 1)
         self.authors += outcome.authors_created
         self.ticker_items += outcome.ticker_items_created
+        self.for_review += bool(outcome.held_for_review)
 
 
 def seed_files(paths):
@@ -117,6 +121,8 @@ class Command(BaseCommand):
                     to_import.append((read.path, SeedFile(name=read.path.name, sha256=read.sha256, page=read.page)))
             for path, outcome in self.write(importer, to_import, tally):
                 tally.count(outcome)
+                if outcome.held_for_review:
+                    self.warn([f"{path}: imported for review, not published: {outcome.held_for_review}"])
                 lines[path] = f"{outcome.result:<9} {path.name} → {outcome.article.slug}"
             if verbosity >= 2:
                 for read in group:
