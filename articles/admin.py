@@ -17,7 +17,7 @@ from js_asset import Media
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from newsroom.admin import HTTPS_URL_FIELDS, OfferedLookupsOnly, https_formfield
+from newsroom.admin import FORMFIELD_OVERRIDES, NamedRowsFormSet, OfferedLookupsOnly, https_formfield
 
 from .diffs import changed_fields
 from .models import (
@@ -96,7 +96,7 @@ class ArticleAdminForm(forms.ModelForm):
         )
 
 
-class BylineInlineFormSet(forms.BaseInlineFormSet):
+class BylineInlineFormSet(NamedRowsFormSet):
     """Runs the publishing gates, which need the article's fields and its authors together."""
 
     def clean(self):
@@ -123,6 +123,7 @@ class BylineInline(admin.TabularInline):
 
 
 class CorrectionInline(admin.StackedInline):
+    formfield_overrides = FORMFIELD_OVERRIDES
     model = Correction
     extra = 0
     fields = ["kind", "text", "published_at"]
@@ -148,7 +149,7 @@ class StateFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
-    formfield_overrides = HTTPS_URL_FIELDS
+    formfield_overrides = FORMFIELD_OVERRIDES
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -344,6 +345,7 @@ class SectionAdmin(OfferedLookupsOnly, admin.ModelAdmin):
 
 @admin.register(Correction)
 class CorrectionAdmin(OfferedLookupsOnly, admin.ModelAdmin):
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_display = ["article", "kind", "published_at"]
     list_filter = ["kind", "published_at"]
     list_select_related = ["article"]
@@ -353,8 +355,9 @@ class CorrectionAdmin(OfferedLookupsOnly, admin.ModelAdmin):
 
 
 class TickerItemInline(admin.TabularInline):
-    formfield_overrides = HTTPS_URL_FIELDS
+    formfield_overrides = FORMFIELD_OVERRIDES
     model = TickerItem
+    formset = NamedRowsFormSet
     fields = ["text", "priority", "article", "url", "starts_at", "expires_at"]
     autocomplete_fields = ["article"]
     extra = 1
@@ -412,7 +415,7 @@ class BreakingItemForm(forms.ModelForm):
 
 @admin.register(TickerItem)
 class TickerItemAdmin(OfferedLookupsOnly, admin.ModelAdmin):
-    formfield_overrides = HTTPS_URL_FIELDS
+    formfield_overrides = FORMFIELD_OVERRIDES
     form = BreakingItemForm
     list_display = ["text", "ticker", "priority", "live_now", "starts_at", "expires_at"]
     list_filter = ["ticker", "priority"]

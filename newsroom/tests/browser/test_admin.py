@@ -1,25 +1,16 @@
 """The newsroom's flow in the admin, in a real browser: an editor writes, previews and publishes
 an article that readers then see; a reporter can write but is offered no way to publish."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from articles.tests.factories import make_author, make_user
 
+from .conftest import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "a-long-test-password"
 HEADLINE = "Refinery strike ends after two weeks"
-
-
-def log_in(page, user):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def write_article(page):
@@ -31,7 +22,7 @@ def write_article(page):
 
 def test_editor_writes_previews_and_publishes_an_article_that_readers_then_see(page, new_page):
     make_author(name="Irina Slav")
-    log_in(page, make_user("Editor", password=PASSWORD))
+    log_in(page, make_user("Editor"))
     write_article(page)
     page.locator("#bylines-0 .select2-selection").click()
     page.locator(".select2-search__field").fill("Irina")
@@ -63,7 +54,7 @@ def test_editor_writes_previews_and_publishes_an_article_that_readers_then_see(p
 
 
 def test_reporter_writes_a_draft_but_is_offered_no_way_to_publish_it(page):
-    log_in(page, make_user("Reporter", password=PASSWORD))
+    log_in(page, make_user("Reporter"))
     write_article(page)
     page.get_by_label("Credit line").fill("Staff")
     expect(page.locator("#id_status option")).to_have_text(["Draft", "In review"])
