@@ -1,17 +1,22 @@
+from datetime import timedelta
+
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from js_asset import Media
 from reversion.admin import VersionAdmin
@@ -385,18 +390,29 @@ class TickerAdmin(OfferedLookupsOnly, admin.ModelAdmin):
         return ticker.live_count or 0
 
 
-class BreakingItemForm(forms.ModelForm):
-    """The quickest way to post a breaking item: text, optional link, and when it lapses."""
+def short_datetime(value):
+    """A time as the ticker item list and form show it: 15 Jan 2030 14:30."""
+    return timezone.localtime(value).strftime("%d %b %Y %H:%M")
 
-    LIFETIMES = [
-        ("", "Never (remove it by hand)"),
-        ("1", "1 hour"),
-        ("3", "3 hours"),
-        ("6", "6 hours"),
-        ("24", "24 hours"),
-    ]
-    lasts = forms.TypedChoiceField(
-        label="Show for", choices=LIFETIMES, coerce=int, empty_value=None, required=False, initial="3"
+
+def quoted(items):
+    """Ticker items' texts for a message, each cut to 80 characters."""
+    return ", ".join(f"“{Truncator(item.text).chars(80)}”" for item in items)
+
+
+class BreakingItemForm(forms.ModelForm):
+    """The quickest way to post a breaking item: text, optional link, and how long it shows.
+
+    "Show for" sets the expiry from the start time, on a new item and on an existing one. On an
+    existing item it shows the item's lifetime, or its exact expiry when the lifetime is none of
+    the lengths offered. An expiry time typed in wins."""
+
+    HOURS = [1, 3, 6, 24]
+    NEVER, CUSTOM = "", "custom"
+    lasts = forms.ChoiceField(
+        label="Show for",
+        required=False,
+        help_text="Counted from the start time. An expiry time typed in under “Link and timing” wins.",
     )
 
     class Meta:
@@ -404,12 +420,32 @@ class BreakingItemForm(forms.ModelForm):
         formfield_callback = https_formfield
         fields = ["ticker", "text", "priority", "article", "url", "starts_at", "expires_at"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(self.NEVER, "Never (remove it by hand)")]
+        choices += [(str(hours), f"{hours} hour{pluralize(hours)}") for hours in self.HOURS]
+        lasts = self._lasts(self.instance) if self.instance.pk else "3"
+        if lasts == self.CUSTOM:
+            choices.append((self.CUSTOM, f"Until {short_datetime(self.instance.expires_at)}"))
+        self.fields["lasts"].choices = choices
+        self.fields["lasts"].initial = lasts
+
+    def _lasts(self, item):
+        """The choice that shows how long ``item`` is set to show."""
+        if item.expires_at is None:
+            return self.NEVER
+        lifetimes = {timedelta(hours=hours): str(hours) for hours in self.HOURS}
+        return lifetimes.get(item.expires_at - item.starts_at, self.CUSTOM)
+
     def clean(self):
         cleaned_data = super().clean()
-        hours = cleaned_data.get("lasts")
-        if hours and not cleaned_data.get("expires_at"):
-            start = cleaned_data.get("starts_at") or timezone.now()
-            self.instance.expires_at = cleaned_data["expires_at"] = start + timezone.timedelta(hours=hours)
+        if "lasts" not in cleaned_data or "expires_at" in self.changed_data:
+            return cleaned_data
+        lasts = cleaned_data["lasts"]
+        if lasts == self.CUSTOM:
+            return cleaned_data  # the exact expiry the item has
+        start = cleaned_data.get("starts_at") or timezone.now()
+        cleaned_data["expires_at"] = start + timedelta(hours=int(lasts)) if lasts else None
         return cleaned_data
 
 
@@ -417,12 +453,13 @@ class BreakingItemForm(forms.ModelForm):
 class TickerItemAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     formfield_overrides = FORMFIELD_OVERRIDES
     form = BreakingItemForm
-    list_display = ["text", "ticker", "priority", "live_now", "starts_at", "expires_at"]
+    list_display = ["text", "ticker", "priority", "live_now", "start_time", "expiry_time", "expire_button"]
     list_filter = ["ticker", "priority"]
     list_select_related = ["ticker", "article"]
     search_fields = ["text"]
     autocomplete_fields = ["article"]
     date_hierarchy = "starts_at"
+    actions = ["expire_now"]
     fieldsets = [
         (None, {"fields": ["text", "lasts", "priority"]}),
         (
@@ -430,6 +467,11 @@ class TickerItemAdmin(OfferedLookupsOnly, admin.ModelAdmin):
             {"classes": ["collapse"], "fields": ["ticker", "article", "url", "starts_at", "expires_at"]},
         ),
     ]
+
+    def get_list_display(self, request):
+        if self.has_change_permission(request):
+            return self.list_display
+        return [name for name in self.list_display if name != "expire_button"]
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -440,6 +482,52 @@ class TickerItemAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     @admin.display(description="live now", boolean=True)
     def live_now(self, item):
         return item.is_live()
+
+    @admin.display(description="start time", ordering="starts_at")
+    def start_time(self, item):
+        return short_datetime(item.starts_at)
+
+    @admin.display(description="expiry time", ordering="expires_at")
+    def expiry_time(self, item):
+        return short_datetime(item.expires_at) if item.expires_at else "Never"
+
+    @admin.display(description="take down")
+    def expire_button(self, item):
+        """Runs "Expire now" on this row alone, through the form in the list's template."""
+        if not item.in_window():
+            return ""
+        return format_html(
+            '<button type="submit" form="expire-now" name="{}" value="{}" class="button" aria-label="{}">'
+            "Expire now</button>",
+            helpers.ACTION_CHECKBOX_NAME,
+            item.pk,
+            f"Expire now: {Truncator(item.text).chars(80)}",
+        )
+
+    @admin.action(description="Expire now (take off the ticker)", permissions=["change"])
+    def expire_now(self, request, queryset):
+        now = timezone.now()
+        expired, over, not_started = [], [], []
+        for item in queryset:
+            if item.starts_at >= now:
+                not_started.append(item)
+            elif item.expires_at is not None and item.expires_at <= now:
+                over.append(item)
+            else:
+                item.expires_at = now
+                item.save(update_fields=["expires_at"])  # not update(): the save signal clears cached pages
+                expired.append(item)
+        if expired:
+            self.message_user(request, f"Expired now, off the ticker: {quoted(expired)}.", messages.SUCCESS)
+        if over:
+            self.message_user(request, f"Already expired: {quoted(over)}.", messages.INFO)
+        if not_started:
+            self.message_user(
+                request,
+                f"Not started yet, so left as they are: {quoted(not_started)}. "
+                "Delete them, or change their start time.",
+                messages.WARNING,
+            )
 
 
 @admin.register(SlugRedirect)

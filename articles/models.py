@@ -411,8 +411,12 @@ class TickerItem(models.Model):
     def is_live(self, at=None):
         """The same rule as ``TickerItem.objects.live()``, for one item already loaded."""
         at = at or timezone.now()
-        in_window = self.starts_at <= at and (self.expires_at is None or self.expires_at > at)
-        return in_window and (self.article_id is None or self.article.is_public(at))
+        return self.in_window(at) and (self.article_id is None or self.article.is_public(at))
+
+    def in_window(self, at=None):
+        """Started and not yet expired at ``at`` (now by default), whatever its article's state."""
+        at = at or timezone.now()
+        return self.starts_at <= at and (self.expires_at is None or self.expires_at > at)
 
 
 class SourceFile(models.Model):
