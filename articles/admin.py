@@ -1,4 +1,5 @@
 import copy
+from datetime import timedelta
 from functools import partial
 
 import reversion
@@ -6,6 +7,7 @@ from csp.constants import NONCE
 from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -16,6 +18,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.forms.formsets import all_valid
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,12 +26,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from js_asset import Media
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from newsroom.admin import HTTPS_URL_FIELDS, OfferedLookupsOnly, https_formfield
+from newsroom.admin import FORMFIELD_OVERRIDES, NamedRowsFormSet, OfferedLookupsOnly, https_formfield
 
 from . import editing, presence
 from .diffs import compare, display_value
@@ -183,6 +187,8 @@ class ArticleAdminForm(forms.ModelForm):
 
 class BylineInline(admin.TabularInline):
     model = ArticleAuthor
+    formset = NamedRowsFormSet
+    template = "admin/articles/article/edit_inline/tabular.html"
     autocomplete_fields = ["author"]
     fields = ["author", "role", "order"]
     verbose_name = "author"
@@ -193,7 +199,9 @@ class BylineInline(admin.TabularInline):
 
 
 class CorrectionInline(admin.StackedInline):
+    formfield_overrides = FORMFIELD_OVERRIDES
     model = Correction
+    template = "admin/articles/article/edit_inline/stacked.html"
     fields = ["kind", "text", "published_at"]
 
     def get_extra(self, request, obj=None, **kwargs):
@@ -227,7 +235,7 @@ class StateFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
-    formfield_overrides = HTTPS_URL_FIELDS
+    formfield_overrides = FORMFIELD_OVERRIDES
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -356,17 +364,19 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
         if merged_with:
             mine = merged_with.pop("content")
         before = getattr(article, "base_content", None) or {}
+        draft = getattr(article, "pending_draft", None)
+        # Sent back to whoever sent it to review: the last to save it before this editor.
+        sent_back = {"sent_back_at": timezone.now(), "sent_back_by": request.user}
+        sent_back["sent_back_to_id"] = draft.saved_by_id if draft else article.updated_by_id
         if form.applies_now:
             editing.save_content(article=article, content=mine, user=request.user)
             if form.intent == "send_back":
-                Article.objects.filter(pk=article.pk).update(sent_back_at=timezone.now(), sent_back_by=request.user)
+                Article.objects.filter(pk=article.pk).update(**sent_back)
         else:
             status = ArticleDraft.Status.REVIEW if form.intent == "review" else ArticleDraft.Status.DRAFT
             editing.save_draft(article=article, content=mine, user=request.user, status=status)
             if form.intent == "send_back":
-                ArticleDraft.objects.filter(article=article).update(
-                    sent_back_at=timezone.now(), sent_back_by=request.user
-                )
+                ArticleDraft.objects.filter(article=article).update(**sent_back)
         changed = editing.changed_names(before, mine)
         request.article_change_message = self._change_message(form, changed)
         request.article_outcome = self._outcome_message(request, form, article, merged_with)
@@ -596,7 +606,11 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
         self._save_each(request, articles, "Sent to review from the article list.")
         drafts = ArticleDraft.objects.filter(article__in=queryset, article__status=Article.Status.PUBLISHED)
         changes = drafts.exclude(status=ArticleDraft.Status.REVIEW).update(
-            status=ArticleDraft.Status.REVIEW, saved_at=timezone.now(), sent_back_at=None, sent_back_by=None
+            status=ArticleDraft.Status.REVIEW,
+            saved_at=timezone.now(),
+            sent_back_at=None,
+            sent_back_by=None,
+            sent_back_to=None,
         )
         unchanged = queryset.filter(status=Article.Status.PUBLISHED, draft__isnull=True).count()
         if articles or changes:
@@ -618,9 +632,13 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
         for article in articles:
             article.status = Article.Status.DRAFT
             article.sent_back_at, article.sent_back_by = timezone.now(), request.user
+            article.sent_back_to_id = article.updated_by_id
         self._save_each(request, articles, "Sent back to the reporter.")
         changes = ArticleDraft.objects.filter(article__in=queryset, status=ArticleDraft.Status.REVIEW).update(
-            status=ArticleDraft.Status.DRAFT, sent_back_at=timezone.now(), sent_back_by=request.user
+            status=ArticleDraft.Status.DRAFT,
+            sent_back_at=timezone.now(),
+            sent_back_by=request.user,
+            sent_back_to=F("saved_by"),
         )
         self.message_user(
             request, f"Sent back {len(articles) + changes} article(s) to their reporters as drafts.", messages.SUCCESS
@@ -857,6 +875,7 @@ class SectionAdmin(OfferedLookupsOnly, admin.ModelAdmin):
 
 @admin.register(Correction)
 class CorrectionAdmin(OfferedLookupsOnly, admin.ModelAdmin):
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_display = ["article", "kind", "published_at"]
     list_filter = ["kind", "published_at"]
     list_select_related = ["article"]
@@ -866,8 +885,9 @@ class CorrectionAdmin(OfferedLookupsOnly, admin.ModelAdmin):
 
 
 class TickerItemInline(admin.TabularInline):
-    formfield_overrides = HTTPS_URL_FIELDS
+    formfield_overrides = FORMFIELD_OVERRIDES
     model = TickerItem
+    formset = NamedRowsFormSet
     fields = ["text", "priority", "article", "url", "starts_at", "expires_at"]
     autocomplete_fields = ["article"]
     extra = 1
@@ -895,18 +915,29 @@ class TickerAdmin(OfferedLookupsOnly, admin.ModelAdmin):
         return ticker.live_count or 0
 
 
-class BreakingItemForm(forms.ModelForm):
-    """The quickest way to post a breaking item: text, optional link, and when it lapses."""
+def short_datetime(value):
+    """A time as the ticker item list and form show it: 15 Jan 2030 14:30."""
+    return timezone.localtime(value).strftime("%d %b %Y %H:%M")
 
-    LIFETIMES = [
-        ("", "Never (remove it by hand)"),
-        ("1", "1 hour"),
-        ("3", "3 hours"),
-        ("6", "6 hours"),
-        ("24", "24 hours"),
-    ]
-    lasts = forms.TypedChoiceField(
-        label="Show for", choices=LIFETIMES, coerce=int, empty_value=None, required=False, initial="3"
+
+def quoted(items):
+    """Ticker items' texts for a message, each cut to 80 characters."""
+    return ", ".join(f"“{Truncator(item.text).chars(80)}”" for item in items)
+
+
+class BreakingItemForm(forms.ModelForm):
+    """The quickest way to post a breaking item: text, optional link, and how long it shows.
+
+    "Show for" sets the expiry from the start time, on a new item and on an existing one. On an
+    existing item it shows the item's lifetime, or its exact expiry when the lifetime is none of
+    the lengths offered. An expiry time typed in wins."""
+
+    HOURS = [1, 3, 6, 24]
+    NEVER, CUSTOM = "", "custom"
+    lasts = forms.ChoiceField(
+        label="Show for",
+        required=False,
+        help_text="Counted from the start time. An expiry time typed in under “Link and timing” wins.",
     )
 
     class Meta:
@@ -914,25 +945,46 @@ class BreakingItemForm(forms.ModelForm):
         formfield_callback = https_formfield
         fields = ["ticker", "text", "priority", "article", "url", "starts_at", "expires_at"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(self.NEVER, "Never (remove it by hand)")]
+        choices += [(str(hours), f"{hours} hour{pluralize(hours)}") for hours in self.HOURS]
+        lasts = self._lasts(self.instance) if self.instance.pk else "3"
+        if lasts == self.CUSTOM:
+            choices.append((self.CUSTOM, f"Until {short_datetime(self.instance.expires_at)}"))
+        self.fields["lasts"].choices = choices
+        self.fields["lasts"].initial = lasts
+
+    def _lasts(self, item):
+        """The choice that shows how long ``item`` is set to show."""
+        if item.expires_at is None:
+            return self.NEVER
+        lifetimes = {timedelta(hours=hours): str(hours) for hours in self.HOURS}
+        return lifetimes.get(item.expires_at - item.starts_at, self.CUSTOM)
+
     def clean(self):
         cleaned_data = super().clean()
-        hours = cleaned_data.get("lasts")
-        if hours and not cleaned_data.get("expires_at"):
-            start = cleaned_data.get("starts_at") or timezone.now()
-            self.instance.expires_at = cleaned_data["expires_at"] = start + timezone.timedelta(hours=hours)
+        if "lasts" not in cleaned_data or "expires_at" in self.changed_data:
+            return cleaned_data
+        lasts = cleaned_data["lasts"]
+        if lasts == self.CUSTOM:
+            return cleaned_data  # the exact expiry the item has
+        start = cleaned_data.get("starts_at") or timezone.now()
+        cleaned_data["expires_at"] = start + timedelta(hours=int(lasts)) if lasts else None
         return cleaned_data
 
 
 @admin.register(TickerItem)
 class TickerItemAdmin(OfferedLookupsOnly, admin.ModelAdmin):
-    formfield_overrides = HTTPS_URL_FIELDS
+    formfield_overrides = FORMFIELD_OVERRIDES
     form = BreakingItemForm
-    list_display = ["text", "ticker", "priority", "live_now", "starts_at", "expires_at"]
+    list_display = ["text", "ticker", "priority", "live_now", "start_time", "expiry_time", "expire_button"]
     list_filter = ["ticker", "priority"]
     list_select_related = ["ticker", "article"]
     search_fields = ["text"]
     autocomplete_fields = ["article"]
     date_hierarchy = "starts_at"
+    actions = ["expire_now"]
     fieldsets = [
         (None, {"fields": ["text", "lasts", "priority"]}),
         (
@@ -940,6 +992,11 @@ class TickerItemAdmin(OfferedLookupsOnly, admin.ModelAdmin):
             {"classes": ["collapse"], "fields": ["ticker", "article", "url", "starts_at", "expires_at"]},
         ),
     ]
+
+    def get_list_display(self, request):
+        if self.has_change_permission(request):
+            return self.list_display
+        return [name for name in self.list_display if name != "expire_button"]
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -950,6 +1007,52 @@ class TickerItemAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     @admin.display(description="live now", boolean=True)
     def live_now(self, item):
         return item.is_live()
+
+    @admin.display(description="start time", ordering="starts_at")
+    def start_time(self, item):
+        return short_datetime(item.starts_at)
+
+    @admin.display(description="expiry time", ordering="expires_at")
+    def expiry_time(self, item):
+        return short_datetime(item.expires_at) if item.expires_at else "Never"
+
+    @admin.display(description="take down")
+    def expire_button(self, item):
+        """Runs "Expire now" on this row alone, through the form in the list's template."""
+        if not item.in_window():
+            return ""
+        return format_html(
+            '<button type="submit" form="expire-now" name="{}" value="{}" class="button" aria-label="{}">'
+            "Expire now</button>",
+            helpers.ACTION_CHECKBOX_NAME,
+            item.pk,
+            f"Expire now: {Truncator(item.text).chars(80)}",
+        )
+
+    @admin.action(description="Expire now (take off the ticker)", permissions=["change"])
+    def expire_now(self, request, queryset):
+        now = timezone.now()
+        expired, over, not_started = [], [], []
+        for item in queryset:
+            if item.starts_at >= now:
+                not_started.append(item)
+            elif item.expires_at is not None and item.expires_at <= now:
+                over.append(item)
+            else:
+                item.expires_at = now
+                item.save(update_fields=["expires_at"])  # not update(): the save signal clears cached pages
+                expired.append(item)
+        if expired:
+            self.message_user(request, f"Expired now, off the ticker: {quoted(expired)}.", messages.SUCCESS)
+        if over:
+            self.message_user(request, f"Already expired: {quoted(over)}.", messages.INFO)
+        if not_started:
+            self.message_user(
+                request,
+                f"Not started yet, so left as they are: {quoted(not_started)}. "
+                "Delete them, or change their start time.",
+                messages.WARNING,
+            )
 
 
 @admin.register(SlugRedirect)

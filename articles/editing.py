@@ -261,6 +261,7 @@ def save_draft(*, article, content, user, status=ArticleDraft.Status.DRAFT):
                 "saved_at": timezone.now(),
                 "sent_back_at": None,
                 "sent_back_by": None,
+                "sent_back_to": None,
             },
         )
         Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
@@ -280,7 +281,7 @@ def save_content(*, article, content, user):
             article.created_by = user
         article.updated_by = user
         if article.status != Article.Status.DRAFT:
-            article.sent_back_at = article.sent_back_by = None
+            article.sent_back_at = article.sent_back_by = article.sent_back_to = None
         article.save()
         _replace_bylines(article, content["bylines"])
         _keep_corrections(article, content["corrections"])
@@ -413,8 +414,8 @@ def review_queue(user, *, limit=10):
             "awaiting_review": _queue_entries(waiting, changes, limit),
             "awaiting_counts": (waiting.count(), changes.count()),
         }
-    mine = articles.filter(Q(created_by=user) | Q(updated_by=user))
-    my_drafts = drafts.filter(saved_by=user)
+    mine = articles.filter(Q(created_by=user) | Q(updated_by=user) | Q(sent_back_to=user))
+    my_drafts = drafts.filter(Q(saved_by=user) | Q(sent_back_to=user))
     return {
         "sent_back": _queue_entries(
             mine.filter(status=Article.Status.DRAFT, sent_back_at__isnull=False),

@@ -143,6 +143,14 @@ class Article(models.Model):
         related_name="+",
         editable=False,
     )
+    sent_back_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     # Imported stories: the fingerprint of the normalised headline and byline, and the
     # previous/next headlines until the articles they name exist.
     fingerprint = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
@@ -306,6 +314,9 @@ class ArticleDraft(models.Model):
     sent_back_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    sent_back_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-saved_at"]
@@ -456,8 +467,12 @@ class TickerItem(models.Model):
     def is_live(self, at=None):
         """The same rule as ``TickerItem.objects.live()``, for one item already loaded."""
         at = at or timezone.now()
-        in_window = self.starts_at <= at and (self.expires_at is None or self.expires_at > at)
-        return in_window and (self.article_id is None or self.article.is_public(at))
+        return self.in_window(at) and (self.article_id is None or self.article.is_public(at))
+
+    def in_window(self, at=None):
+        """Started and not yet expired at ``at`` (now by default), whatever its article's state."""
+        at = at or timezone.now()
+        return self.starts_at <= at and (self.expires_at is None or self.expires_at > at)
 
 
 class SourceFile(models.Model):
@@ -499,6 +514,8 @@ class ArticlePresence(models.Model):
 
 
 # The version counter belongs to the row, not to its content: reverting must not wind it back.
-reversion.register(Article, follow=["bylines", "corrections"], exclude=["version", "sent_back_at", "sent_back_by"])
+reversion.register(
+    Article, follow=["bylines", "corrections"], exclude=["version", "sent_back_at", "sent_back_by", "sent_back_to"]
+)
 reversion.register(ArticleAuthor)
 reversion.register(Correction)

@@ -2,16 +2,16 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 
-from newsroom.admin import HTTPS_URL_FIELDS, OfferedLookupsOnly
+from newsroom.admin import FORMFIELD_OVERRIDES, OfferedLookupsOnly
 
 from .models import Author
 
 
 @admin.register(Author)
 class AuthorAdmin(OfferedLookupsOnly, admin.ModelAdmin):
-    formfield_overrides = HTTPS_URL_FIELDS
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_display = ["thumbnail", "name", "job_title", "article_count", "user"]
-    list_display_links = ["thumbnail", "name"]
+    list_display_links = ["name"]  # a link on the photo alone would have no name
     list_select_related = ["user"]
     search_fields = ["name", "job_title"]
     prepopulated_fields = {"slug": ["name"]}

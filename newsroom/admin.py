@@ -1,10 +1,29 @@
 """Admin defaults shared by every app."""
 
+from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from django.utils.text import capfirst
 
-# A web address typed without a scheme means https, as browsers assume (and Django 6 will).
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+class SplitDateTimeField(forms.SplitDateTimeField):
+    """The admin's date and time inputs, each named after its field and its part ("Start time
+    (date)"): the words shown before them ("Date:", "Time:") are not labels of theirs."""
+
+    widget = AdminSplitDateTime
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for widget, part in zip(self.widget.widgets, ["date", "time"], strict=True):
+            widget.attrs["aria-label"] = f"{capfirst(self.label)} ({part})" if self.label else capfirst(part)
+
+
+FORMFIELD_OVERRIDES = {
+    # A web address typed without a scheme means https, as browsers assume (and Django 6 will).
+    models.URLField: {"assume_scheme": "https"},
+    models.DateTimeField: {"form_class": SplitDateTimeField},
+}
 
 
 def https_formfield(db_field, **kwargs):
@@ -12,6 +31,19 @@ def https_formfield(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return db_field.formfield(**kwargs)
+
+
+class NamedRowsFormSet(forms.BaseInlineFormSet):
+    """For a TabularInline: its rows have no labels, only the column headings, so each input is
+    named after its column ("Role", "Delete"), as a label would name it."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            # The input itself, not the admin's wrapper that adds the related-object links.
+            widget = getattr(field.widget, "widget", field.widget)
+            if field.label and not widget.is_hidden and not isinstance(widget, forms.MultiWidget):
+                widget.attrs.setdefault("aria-label", capfirst(field.label))
 
 
 class OfferedLookupsOnly:

@@ -41,6 +41,11 @@ class Migration(migrations.Migration):
             name='sent_back_by',
             field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.AddField(
+            model_name='article',
+            name='sent_back_to',
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
         migrations.AlterConstraint(
             model_name='article',
             name='article_published_has_time',
@@ -69,6 +74,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='articledraft',
             name='sent_back_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddField(
+            model_name='articledraft',
+            name='sent_back_to',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddIndex(

@@ -32,6 +32,8 @@ REVIEWED = {
     ("articles/models.py", "{f'{through}status': 'published', f'{through}published_at__lte': at}"),
     ("articles/models.py", "{f'{through}expires_at__isnull': True}"),
     ("articles/models.py", "{f'{through}expires_at__gt': at}"),
+    # Sending back: a dict of three literal field names built in ArticleAdmin.save_related.
+    ("articles/admin.py", "sent_back"),
     # _keep_stored_times: the article's two time fields, a literal set.
     ("articles/editing.py", "DATETIMES"),
     # link_navigation: field is "previous" or "next", from a literal tuple.

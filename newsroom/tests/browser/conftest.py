@@ -6,6 +6,7 @@ transactional database access (the server cannot see rows inside a test's transa
 roles and the Breaking News ticker come from a data migration; a transactional test empties the
 tables afterwards, so these tests ask for ``serialized_rollback`` to get them back first."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 TIMEOUT_MS = 10_000
+PASSWORD = "a-long-test-password"  # make_user's
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -74,3 +76,12 @@ def page(new_page):
 @pytest.fixture
 def site(media_root):
     return build_sample_site()
+
+
+def log_in(page, user):
+    """Log ``user`` (made with ``make_user``) in through the admin's login form."""
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))

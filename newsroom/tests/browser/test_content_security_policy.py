@@ -8,9 +8,10 @@ from playwright.sync_api import expect
 from articles.models import TickerItem
 from articles.tests.factories import make_ticker_item, make_user
 
+from .conftest import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "a-long-test-password"
 RECORD_VIOLATIONS = """
 window.cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -54,11 +55,7 @@ def test_public_pages_and_the_ticker_refresh_break_no_rule(watched_page, site):
 
 def test_admin_forms_and_the_prose_editor_break_no_rule(watched_page, site):
     page = watched_page
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(make_user("Editor", password=PASSWORD).username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#user-tools")).to_be_visible()
+    log_in(page, make_user("Editor"))
 
     page.goto(reverse("admin:articles_article_change", args=[site.lead.pk]))
     editor = page.locator(".ProseMirror[contenteditable=true]")
