@@ -387,7 +387,7 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
         put to the editor (CrossedEdits). Returns what was taken from the other save, or None."""
         current = Article.objects.select_for_update().get(pk=article.pk)
         editing.load_working_copy(current)
-        base = form.cleaned_data.get("base_content") or {}
+        base = editing.well_formed(form.cleaned_data.get("base_content"))
         choices = [name for name in editing.MERGED_ONE_BY_ONE if request.POST.get(f"resolve_{name}") == "theirs"]
         mine.update(editing.choose(mine, base, choices))
         article.version = current.version

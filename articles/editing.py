@@ -194,6 +194,22 @@ class Merge:
 
 
 MERGED_ONE_BY_ONE = [*FIELDS, "bylines"]
+ROW_KEYS = {"bylines": {"author", "role", "order"}, "corrections": {"kind", "text", "published_at"}}
+
+
+def well_formed(content):
+    """``content`` as a form sent it back (the content it was loaded with), keeping only what
+    has the shape content has: anything else counts as unknown, so a merge asks about it."""
+    if not isinstance(content, dict):
+        return {}
+    content = {name: value for name, value in content.items() if name in MERGED_ONE_BY_ONE or name in ROW_KEYS}
+    for name, keys in ROW_KEYS.items():
+        rows = content.get(name)
+        if rows is not None and not (
+            isinstance(rows, list) and all(isinstance(row, dict) and keys <= row.keys() for row in rows)
+        ):
+            del content[name]
+    return content
 
 
 def merge(base, mine, theirs):

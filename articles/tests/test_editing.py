@@ -606,3 +606,27 @@ def test_sending_to_review_says_what_comes_next(reporter_client):
     response = edit(reporter_client, article, _review="Send for review")
     assert messages_of(response) == ["Sent “Ready” to review: editors will see it in their queue."]
     assert Article.objects.get(pk=article.pk).status == Article.Status.REVIEW
+
+
+def test_the_article_list_puts_articles_without_a_time_above_the_live_ones(editor_client):
+    live = make_article(headline="Live since an hour")
+    draft = make_article(status=Article.Status.DRAFT, headline="Fresh draft")
+    listed = list(editor_client.get(reverse("admin:articles_article_changelist")).context["cl"].result_list)
+    assert listed.index(draft) < listed.index(live)
+
+
+@pytest.mark.parametrize(
+    "base",
+    ['["not", "a", "dict"]', '{"corrections": [{"kind": "x"}], "bylines": "none"}', "{}"],
+    ids=["list", "bad-rows", "empty"],
+)
+def test_a_damaged_record_of_what_the_form_was_loaded_with_only_makes_the_merge_ask(login, base):
+    article = live_story(status=Article.Status.DRAFT)
+    (first, first_form), (second, second_form) = two_forms(login, article)
+    first.post(change_url(article), {**first_form, "headline": "Their headline"})
+
+    response = second.post(change_url(article), {**second_form, "base_content": base, "headline": "My headline"})
+
+    assert response.status_code == 200
+    assert "headline" in [conflict["name"] for conflict in response.context["conflicts"]]
+    assert Article.objects.get(pk=article.pk).headline == "Their headline"
