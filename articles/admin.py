@@ -379,7 +379,7 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
                 ArticleDraft.objects.filter(article=article).update(**sent_back)
         changed = editing.changed_names(before, mine)
         request.article_change_message = self._change_message(form, changed)
-        request.article_outcome = self._outcome_message(request, form, article, merged_with)
+        request.article_outcome = self._outcome_message(request, form, article, mine["headline"], merged_with)
 
     def _merge_crossed_edits(self, request, form, article, mine):
         """If the article (or its draft) was saved since this form was loaded, merge: fields
@@ -404,8 +404,9 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
         what = f"Changed {', '.join(names)}." if names else "No changes."
         return what if form.applies_now else f"Draft of changes. {what}"
 
-    def _outcome_message(self, request, form, article, merged_with):
-        headline = article.headline
+    def _outcome_message(self, request, form, article, headline, merged_with):
+        """What became of the save; ``headline`` is the one saved, which a merge or a choice
+        between crossed edits may have taken from the other editor."""
         if form.applies_now:
             article.refresh_from_db(fields=["status", "published_at", "expires_at"])
             if form.intent == "send_back":
