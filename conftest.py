@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache, caches
 
-from newsroom.cache import local_pages
+from newsroom import cache as pages
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -17,7 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (only this worker's keys, on a shared Redis)."""
-    local_pages.forget()
+    pages.forget()
     yield
     if hasattr(cache, "delete_pattern"):
         cache.delete_pattern("*")

@@ -1,17 +1,16 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        from authors.models import Author
-        from newsroom.cache import invalidate_pages
+        from newsroom import cache
 
-        from .models import Article, ArticleAuthor, Correction, Section, SlugRedirect, Ticker, TickerItem
+        from . import invalidation, views
 
-        # Anything a public page can show makes cached pages stale, whichever path saved it.
-        for model in (Article, ArticleAuthor, Correction, Section, SlugRedirect, Ticker, TickerItem, Author):
-            post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"invalidate-{model.__name__}-save")
-            post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"invalidate-{model.__name__}-delete")
+        # A change makes stale only the cached pages that show what it changed, whichever path
+        # saved it; time-driven changes are purged when they happen.
+        invalidation.connect()
+        cache.BLOCKS["ticker"] = views.ticker_block
+        cache.BLOCKS["more-top-reads"] = views.more_top_reads_block

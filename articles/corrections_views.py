@@ -2,6 +2,8 @@
 
 from django.views.generic import ListView
 
+from newsroom.cache import shows
+
 from .models import Article, Correction
 
 
@@ -14,3 +16,8 @@ class CorrectionListView(ListView):
             .select_related("article")
             .order_by("-published_at", "-pk")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shows(self.request, "list:corrections", "sections", *(f"card:{c.article_id}" for c in context["object_list"]))
+        return context

@@ -14,6 +14,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
 from authors.models import Author
+from newsroom.cache import shows
 
 from .models import Article, ArticleAuthor, Section
 
@@ -115,7 +116,9 @@ class LatestAtomFeed(AtomMixin, LatestFeed):
 
 class SectionFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        section = get_object_or_404(Section, slug=slug)
+        shows(request, f"list:section:{section.pk}")
+        return section
 
     def filter_articles(self, articles, section):
         return articles.filter(section=section)
@@ -136,7 +139,9 @@ class SectionAtomFeed(AtomMixin, SectionFeed):
 
 class AuthorFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        author = get_object_or_404(Author, slug=slug)
+        shows(request, f"list:author:{author.pk}", f"author:{author.pk}")
+        return author
 
     def filter_articles(self, articles, author):
         return articles.filter(bylines__author=author)

@@ -19,7 +19,7 @@ from reversion.revisions import _get_options as reversion_options  # the fields 
 
 from articles.seed_parser import SeedPage
 from authors.models import Author
-from newsroom.cache import invalidate_pages
+from newsroom.cache import purge_everything
 from newsroom.slugs import unique_slug
 
 from .html import paragraphs_to_html
@@ -110,7 +110,7 @@ class SeedImporter:
             at=now,
         )
         link_navigation([outcome.article for outcome in outcomes])
-        invalidate_pages()  # bulk writes send no signals
+        purge_everything()  # bulk writes send no signals
         return outcomes
 
     def _write_articles(self, files, now):

@@ -3,11 +3,12 @@ from datetime import timedelta
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from newsroom.cache import cached_for_content
+from newsroom.cache import cached_for_content, shows
 from newsroom.renditions import responsive_image
 
 from .filters import ArchiveFilter, published_authors
@@ -17,6 +18,16 @@ from .structured_data import news_article
 MORE_TOP_READS = 5
 TICKER_LENGTH = 10
 UPDATE_WORTH_SHOWING = timedelta(minutes=5)
+
+
+def shows_articles(request, articles):
+    """Name in the page cache what a list shows of ``articles``: each one's card and the
+    authors in its byline (prefetched), and the sections' names."""
+    tags = {"sections"}
+    for article in articles:
+        tags.add(f"card:{article.pk}")
+        tags.update(f"byline:{byline.author_id}" for byline in article.bylines.all())
+    shows(request, *tags)
 
 
 def public_articles():
@@ -42,6 +53,7 @@ def _neighbour(direction):
         candidates = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
         candidates = candidates.order_by("published_at", "pk")
     return {
+        f"{direction}_pk": Subquery(candidates.values("pk")[:1]),
         f"{direction}_slug": Subquery(candidates.values("slug")[:1]),
         f"{direction}_title": Subquery(candidates.values("headline")[:1]),
     }
@@ -60,7 +72,6 @@ def with_page_data(articles):
 def article_page_context(article, request):
     """The article page's context beyond the article; shared with the editors' preview."""
     image = responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height)
-    more = Article.objects.published().exclude(pk=article.pk).only("slug", "headline", "published_at")
     edited_later = article.published_at and article.updated_at - article.published_at > UPDATE_WORTH_SHOWING
     return {
         "updated_at": article.updated_at if edited_later else None,
@@ -70,7 +81,6 @@ def article_page_context(article, request):
         "structured_data": news_article(article, request, image) if article.published_at else None,
         "previous_link": _navigation(article, "previous"),
         "next_link": _navigation(article, "next"),
-        "more_top_reads": more[:MORE_TOP_READS],
     }
 
 
@@ -91,7 +101,12 @@ class ArticleDetailView(DetailView):
             return redirect(moved.article, permanent=True)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**article_page_context(self.object, self.request), **kwargs)
+        article = self.object
+        authors = [byline.author_id for byline in article.bylines.all()]
+        shows(self.request, f"article:{article.pk}", "sections", *(f"author:{pk}" for pk in authors))
+        shows(self.request, *(f"byline:{pk}" for pk in authors))
+        shows(self.request, *(f"card:{pk}" for pk in (article.previous_pk, article.next_pk) if pk))
+        return super().get_context_data(**article_page_context(article, self.request), **kwargs)
 
 
 def _navigation(article, direction):
@@ -118,7 +133,10 @@ class SectionDetailView(ListView):
         return public_articles().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        context = super().get_context_data(section=self.section, **kwargs)
+        shows(self.request, f"list:section:{self.section.pk}")
+        shows_articles(self.request, context["articles"])
+        return context
 
 
 class ArchiveView(FilterView):
@@ -140,10 +158,31 @@ class ArchiveView(FilterView):
         context["query_string"] = query.urlencode()
         # Options written out by the template: Django's select widget renders each one through
         # its own template, which for a few hundred authors costs more than the rest of the page.
-        authors = cached_for_content("archive-authors", lambda: list(published_authors().values_list("slug", "name")))
+        authors = cached_for_content(
+            "archive-authors",
+            lambda: list(published_authors().values_list("slug", "name")),
+            tags={"list:authors", "list:latest"},
+        )
         context["author_choices"] = [("", "Any author"), *authors]
         context["section_choices"] = [("", "Any section"), *Section.objects.values_list("slug", "name")]
+        shows(self.request, "list:latest", "list:authors")
+        shows_articles(self.request, context["object_list"])
         return context
+
+
+def more_top_reads_block(article_pk):
+    """The newest public articles but the one shown: (html, tags, valid until) for the block
+    every article page shares."""
+    articles = list(
+        Article.objects.published().exclude(pk=int(article_pk or 0)).only("slug", "headline")[:MORE_TOP_READS]
+    )
+    html = render_to_string("includes/more_top_reads.html", {"articles": articles})
+    return html, {"list:latest", *(f"card:{article.pk}" for article in articles)}, None
+
+
+def ticker_block(argument):
+    """The breaking-news bar: (html, tags, valid until) for the block every page shares."""
+    return render_to_string("includes/ticker.html", {"items": ticker_items()}), {"ticker"}, None
 
 
 def ticker_items():
@@ -153,6 +192,7 @@ def ticker_items():
 
 def ticker_json(request):
     """What the ticker shows now, for the page script to refresh without a reload."""
+    shows(request, "ticker")
     items = ticker_items()
     payload = {
         "items": [

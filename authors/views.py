@@ -3,7 +3,8 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles.models import Article
-from articles.views import public_articles
+from articles.views import public_articles, shows_articles
+from newsroom.cache import shows
 
 from .models import Author
 
@@ -22,6 +23,10 @@ class AuthorListView(ListView):
             .order_by("name", "pk")
         )
 
+    def get_context_data(self, **kwargs):
+        shows(self.request, "list:authors", "sections")
+        return super().get_context_data(**kwargs)
+
 
 class AuthorDetailView(ListView):
     """An author's page: photo, bio, links and their published articles, paginated."""
@@ -35,4 +40,7 @@ class AuthorDetailView(ListView):
         return public_articles().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(author=self.author, **kwargs)
+        shows(self.request, f"author:{self.author.pk}", f"list:author:{self.author.pk}")
+        shows_articles(self.request, context["articles"])
+        return context

@@ -1,161 +1,314 @@
-"""The public page cache.
+"""The public page cache, made stale by what changes and nothing else.
 
-Rendered public pages are kept in the cache (Redis when configured) under their URL, tagged with
-the *content generation*: a token that changes whenever anything a page can show changes
-(publishing, editing, a correction, a ticker item, an author, a section), from the admin, the
-shell or the importer. A page rendered under an older generation is never served again.
+Each cached page knows what it shows, as *tags* ("article:12", "list:section:3", "sections"),
+named by its view with ``shows()``. A change purges the tags it makes stale (``purge()``, called
+by the apps' rules, articles/invalidation.py): once the change has committed, a row is added to
+the purge log (newsroom.models.PagePurge), which every process reads at most every
+``PAGE_CACHE_RECHECK_SECONDS``. The log lives in the database, so a change made in any process
+(a second app server, the shell, the importer) reaches every process within that interval, with
+Redis or without it.
 
-Time changes content too: a scheduled article appears and an expiring one or a ticker item
-goes at a given instant, with no job to bump the generation. So an entry is also valid only
-until the next such instant (``next_change_at``), never past it.
+Pages are kept in the shared cache (Redis when configured, otherwise this process's memory) and
+the most requested ones also in this process's memory, bounded in bytes. An entry remembers when
+it was rendered; it is served only while no purge of one of its tags has been seen since.
 
-Only anonymous GET and HEAD requests are cached; anything with a session (editors) is not.
+Time changes pages too, with no job to run: when a scheduled article's publication time, an
+expiry or a ticker item's start or end passes, the first request after it purges, in that
+process, the tags of what appeared or went (functions registered in ``DUE``), so that an entry
+rendered before that instant is not served after it.
 
-Each process also keeps its most requested pages in memory and asks the shared cache for the
-current generation at most every ``PAGE_CACHE_RECHECK_SECONDS`` (1 s by default), so a hit
-usually costs no network round trip. A change made in this process is seen at once; one made
-by another app server is seen within that interval.
+Blocks that pages share (the breaking-news bar, "more top reads") are cached on their own and
+joined into the page when it is served (``block()``): a ticker change leaves every page cached,
+and a reader without JavaScript still gets the current ticker in the HTML.
+
+Only anonymous GET and HEAD requests are cached: a valid staff session bypasses the cache, a
+cookie that merely looks like one does not. The cache key holds only the query parameters the
+page reads, so tracking parameters share the cached page.
 """
 
 import hashlib
+import re
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import mark_safe
 
-GENERATION_KEY = "content:generation"
-NEXT_CHANGE_KEY = "content:next-change:{generation}"
 PAGE_KEY = "page:{digest}"
+BLOCK_KEY = "block:{name}:{argument}"
 # How long a CDN may keep serving a page it holds while the origin is failing.
 STALE_IF_ERROR_SECONDS = 86_400
-CACHED_HEADERS = ("Content-Type", "ETag", "Content-Language", "Cache-Control", "Last-Modified")
-LOCAL_PAGES = 500
+CACHED_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Last-Modified")
+EVERYTHING = "*"
+# Purge-log rows are read again from this many ids back: rows written at the same moment by two
+# processes may become visible out of order.
+REORDER_WINDOW = 50
+BLOCK_MARK = re.compile(rb"<!--block:([a-z-]+):([0-9]*)-->.*?<!--/block-->", re.DOTALL)
+
+# name -> function(argument) giving (html, tags, valid_until) for a block joined at serve time.
+BLOCKS = {}
+# Functions (since, until) -> tags of what appeared or went between two instants, and functions
+# () -> the next such instant (a Unix time) or None; registered by the apps.
+DUE = []
+NEXT_DUE = []
+
+
+@dataclass(frozen=True)
+class Entry:
+    rendered_at: float  # wall-clock time the render started
+    valid_until: float
+    tags: frozenset
+    status: int
+    parts: tuple  # bytes, or (block name, argument) to join when served
+    headers: tuple
+    size: int = 0
+
+
+class PurgeLog:
+    """This process's view of the purge log: when it last saw each tag purged."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.forget()
+
+    def forget(self):
+        with getattr(self, "lock", threading.Lock()):
+            self.seen = {}  # tag -> wall-clock time this process saw it purged
+            self.applied = set()  # ids of the purge rows applied lately
+            self.last_id = None
+            self.started_at = time.time()
+            self.checked_at = 0.0
+            self.due_checked_at = None
+            self.next_due = 0.0
+            self.last_tick = 0.0
+
+    def tick(self):
+        """The time now, on a clock that never repeats itself in this process: a render and a
+        purge in the same clock tick are still told apart."""
+        with self.lock:
+            self.last_tick = max(time.time(), self.last_tick + 1e-6)
+            return self.last_tick
+
+    def note(self, tags, at):
+        with self.lock:
+            for tag in tags:
+                if self.seen.get(tag, 0) < at:
+                    self.seen[tag] = at
+
+    def fresh(self, entry, now):
+        """Whether ``entry`` may be served at ``now``: not past its time, and no tag of it
+        purged since it was rendered."""
+        if entry.valid_until <= now or entry.rendered_at < self.started_at - settings.PAGE_CACHE_SECONDS:
+            return False
+        seen = self.seen
+        if seen.get(EVERYTHING, 0) > entry.rendered_at:
+            return False
+        return not any(seen.get(tag, 0) > entry.rendered_at for tag in entry.tags)
+
+    def refresh(self, now):
+        """Read the purges written since the last look, and purge what time changed, at most
+        every PAGE_CACHE_RECHECK_SECONDS."""
+        if 0 <= now - self.checked_at < settings.PAGE_CACHE_RECHECK_SECONDS:
+            return
+        self.checked_at = now
+        self._read_log(now)
+        if now >= self.next_due:
+            self._purge_due(now)
+
+    def _read_log(self, now):
+        from .models import PagePurge
+
+        rows = PagePurge.objects.order_by("id").values_list("id", "tags", "purged_at")
+        if self.last_id is None:
+            # A new process: what was purged within an entry's lifetime may concern entries
+            # other processes rendered before this one started.
+            horizon = timezone.now() - timedelta(seconds=settings.PAGE_CACHE_SECONDS + 60)
+            rows = rows.filter(purged_at__gte=horizon)
+        else:
+            rows = rows.filter(id__gt=self.last_id - REORDER_WINDOW)
+        for pk, tags, purged_at in rows:
+            if pk in self.applied:
+                continue
+            self.applied.add(pk)
+            # Seen when written for rows written before this process looked, else now.
+            self.note(tags.split(), min(now, purged_at.timestamp()) if self.last_id is None else self.tick())
+            self.last_id = max(self.last_id or 0, pk)
+        if self.last_id is None:
+            self.last_id = PagePurge.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        self.applied = {pk for pk in self.applied if pk > self.last_id - REORDER_WINDOW}
+
+    def _purge_due(self, now):
+        since = self.due_checked_at if self.due_checked_at is not None else now - settings.PAGE_CACHE_SECONDS - 60
+        until = datetime.fromtimestamp(now, tz=timezone.get_current_timezone())
+        start = datetime.fromtimestamp(since, tz=timezone.get_current_timezone())
+        for due in DUE:
+            for tags, at in due(start, until):
+                self.note(tags, at.timestamp())
+        self.due_checked_at = now
+        upcoming = [instant for next_due in NEXT_DUE if (instant := next_due()) is not None]
+        self.next_due = min(upcoming, default=now + 3600)
 
 
 class LocalPages:
-    """This process's own copy of the hottest pages and of the generation it last saw."""
+    """This process's own copy of the most requested pages, at most PAGE_CACHE_LOCAL_BYTES."""
 
     def __init__(self):
         self.pages = OrderedDict()
-        self.generation = None
-        self.checked_at = 0.0
+        self.size = 0
         self.lock = threading.Lock()
-
-    def generation_if_recent(self, now):
-        recheck = settings.PAGE_CACHE_RECHECK_SECONDS
-        return self.generation if 0 <= now - self.checked_at < recheck else None
-
-    def saw_generation(self, generation, now):
-        with self.lock:
-            if generation != self.generation:
-                self.pages.clear()
-            self.generation, self.checked_at = generation, now
 
     def forget(self):
         with self.lock:
             self.pages.clear()
-            self.generation, self.checked_at = None, 0.0
+            self.size = 0
 
     def get(self, key):
         with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
+            entry = self.pages.get(key)
+            if entry is not None:
                 self.pages.move_to_end(key)
-            return page
+            return entry
 
-    def put(self, key, page):
+    def put(self, key, entry):
+        limit = settings.PAGE_CACHE_LOCAL_BYTES
+        if entry.size > limit // 4:
+            return  # one page may not push out most of the others
         with self.lock:
-            self.pages[key] = page
-            self.pages.move_to_end(key)
-            while len(self.pages) > LOCAL_PAGES:
-                self.pages.popitem(last=False)
+            old = self.pages.pop(key, None)
+            self.size -= old.size if old else 0
+            self.pages[key] = entry
+            self.size += entry.size
+            while self.size > limit:
+                _, dropped = self.pages.popitem(last=False)
+                self.size -= dropped.size
+
+    def discard(self, key):
+        with self.lock:
+            old = self.pages.pop(key, None)
+            self.size -= old.size if old else 0
 
 
+purge_log = PurgeLog()
 local_pages = LocalPages()
 
 
-def content_generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = _new_generation()
-    return generation
+def forget():
+    """Start afresh: no page kept, no purge seen (tests; a new process)."""
+    purge_log.forget()
+    local_pages.forget()
 
 
-def _new_generation():
-    # Random, not the time: a clock that stands still or steps back must not repeat a generation.
-    generation = uuid.uuid4().hex
-    cache.set(GENERATION_KEY, generation, None)
-    local_pages.saw_generation(generation, time.time())
-    return generation
+# Naming what a page shows, and purging it
 
 
-def invalidate_pages(**kwargs):
-    """Make every cached page stale, once the current transaction (if any) has committed."""
-    transaction.on_commit(_new_generation)
+def shows(request, *tags):
+    """Record that the page being rendered for ``request`` shows ``tags``."""
+    if not hasattr(request, "page_tags"):
+        request.page_tags = set()
+    request.page_tags.update(tags)
 
 
-def next_change_at(generation):
-    """The next instant at which time alone changes what readers see (a scheduled article
-    appears, an article expires, a ticker item starts or ends), as a Unix time; cached per
-    content generation until that instant passes."""
-    key = NEXT_CHANGE_KEY.format(generation=generation)
-    now = time.time()
-    cached = cache.get(key)
-    if cached is not None and cached > now:
-        return cached
-    from articles.models import Article, TickerItem
+def purge(*tags):
+    """Make stale every cached page and block showing any of ``tags``, once the current
+    transaction (if any) has committed, in every process."""
+    tags = frozenset(tags)
+    if tags:
+        transaction.on_commit(lambda: _write_purge(tags))
 
-    moment = timezone.now()
-    articles = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
-        appears=Min("published_at", filter=Q(published_at__gt=moment)),
-        expires=Min("expires_at", filter=Q(expires_at__gt=moment)),
+
+def purge_everything():
+    purge(EVERYTHING)
+
+
+def _write_purge(tags):
+    from .models import PagePurge
+
+    row = PagePurge.objects.create(tags=" ".join(sorted(tags)))
+    purge_log.note(tags, purge_log.tick())
+    if row.pk % 500 == 0:
+        kept = timezone.now() - timedelta(seconds=2 * settings.PAGE_CACHE_SECONDS + 3600)
+        PagePurge.objects.filter(purged_at__lt=kept).delete()
+
+
+# Blocks joined at serve time
+
+
+def block(name, argument=""):
+    """The HTML of block ``name`` (for ``argument``), marked so that a cached page is served
+    with the block as it is then, not as it was when the page was rendered."""
+    html = _block_html(name, str(argument), time.time())
+    return mark_safe(f"<!--block:{name}:{argument}-->{html}<!--/block-->")
+
+
+def _block_html(name, argument, now):
+    key = BLOCK_KEY.format(name=name, argument=argument)
+    if settings.PAGE_CACHE_SECONDS > 0:
+        entry = local_pages.get(key)
+        if entry is not None and purge_log.fresh(entry, now):
+            return entry.parts[0]
+        entry = cache.get(key)
+        if entry is not None and purge_log.fresh(entry, now):
+            local_pages.put(key, entry)
+            return entry.parts[0]
+    rendered_at = purge_log.tick()
+    html, tags, valid_until = BLOCKS[name](argument)
+    valid_until = min(
+        valid_until or rendered_at + settings.PAGE_CACHE_SECONDS, rendered_at + settings.PAGE_CACHE_SECONDS
     )
-    items = TickerItem.objects.aggregate(
-        starts=Min("starts_at", filter=Q(starts_at__gt=moment)),
-        expires=Min("expires_at", filter=Q(expires_at__gt=moment)),
-    )
-    instants = [value.timestamp() for value in (*articles.values(), *items.values()) if isinstance(value, datetime)]
-    upcoming = min(instants, default=now + 86_400)
-    cache.set(key, upcoming, max(1, int(upcoming - now)))
-    return upcoming
+    if settings.PAGE_CACHE_SECONDS > 0:
+        entry = Entry(rendered_at, valid_until, frozenset(tags), 200, (str(html),), (), len(html))
+        cache.set(key, entry, max(1, int(valid_until - rendered_at)))
+        local_pages.put(key, entry)
+    return str(html)
 
 
-def cached_for_content(name, compute, max_seconds=300):
-    """``compute()``, kept in the cache until content changes or the next scheduled instant:
-    for lists that are costly to build and change only when content does."""
-    generation = content_generation()
-    key = f"content:{name}:{generation}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        lifetime = min(max_seconds, next_change_at(generation) - time.time())
-        cache.set(key, value, max(1, int(lifetime)))
-    return value
+def _split_blocks(content):
+    parts, position = [], 0
+    for match in BLOCK_MARK.finditer(content):
+        parts.append(content[position : match.start()])
+        parts.append((match[1].decode(), match[2].decode()))
+        position = match.end()
+    parts.append(content[position:])
+    return tuple(parts)
 
 
-@dataclass(frozen=True)
-class CachedPage:
-    generation: str
-    valid_until: float
-    status: int
-    content: bytes
-    headers: tuple
+def _joined(parts, now):
+    return b"".join(part if isinstance(part, bytes) else block(*part).encode() for part in parts)
 
 
-def cache_public_page(view=None, *, max_seconds=None):
+# The page cache
+
+
+def cache_key(request, params):
+    """The key of the page for ``request``: its path and the query parameters the page reads,
+    in a fixed order; every other parameter (tracking, cache busting) shares the page."""
+    query = sorted((name, value) for name in params for value in request.GET.getlist(name)[:5])
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(query)}"
+    return PAGE_KEY.format(digest=hashlib.sha256(url.encode()).hexdigest())
+
+
+def _bypasses_cache(request):
+    """Staff with a valid session see pages as they are; a session cookie alone changes nothing."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+def cache_public_page(view=None, *, max_seconds=None, params=(), tags=()):
     """Serve anonymous GET/HEAD requests for ``view`` from the page cache (see the module
-    docstring). ``max_seconds`` caps an entry's life below ``PAGE_CACHE_SECONDS``."""
+    docstring). ``max_seconds`` caps an entry's life below ``PAGE_CACHE_SECONDS``; ``params``
+    are the query parameters the view reads; ``tags`` what it shows beyond what it names."""
 
     def decorator(view):
         @wraps(view)
@@ -163,51 +316,76 @@ def cache_public_page(view=None, *, max_seconds=None):
             lifetime = (
                 settings.PAGE_CACHE_SECONDS if max_seconds is None else min(max_seconds, settings.PAGE_CACHE_SECONDS)
             )
-            if (
-                lifetime <= 0
-                or request.method not in ("GET", "HEAD")
-                or settings.SESSION_COOKIE_NAME in request.COOKIES
-            ):
+            if lifetime <= 0 or request.method not in ("GET", "HEAD") or _bypasses_cache(request):
                 return view(request, *args, **kwargs)
-            key = PAGE_KEY.format(digest=hashlib.sha256(request.build_absolute_uri().encode()).hexdigest())
+            purge_log.refresh(time.time())
             now = time.time()
-            generation = local_pages.generation_if_recent(now)
-            page = local_pages.get(key) if generation else None
-            if page is not None and page.generation == generation and page.valid_until > now:
-                return _response_from(page)
-            found = cache.get_many([GENERATION_KEY, key])
-            generation, page = found.get(GENERATION_KEY), found.get(key)
-            if generation:
-                local_pages.saw_generation(generation, now)
-            if page is not None and page.generation == generation and page.valid_until > now:
-                local_pages.put(key, page)
-                return _response_from(page)
-            generation = generation or content_generation()
-            # Before rendering: an instant that passes while the page renders still ends the entry.
-            valid_until = min(now + lifetime, next_change_at(generation))
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            if response.status_code != 200 or response.streaming or response.cookies:
-                return response
-            set_response_etag(response)
-            if not response.has_header("Cache-Control"):
-                # Browsers and CDNs revalidate with the ETag: invalidation cannot reach them. While
-                # the origin fails, a CDN may serve what it has (RFC 5861).
-                patch_cache_control(response, public=True, max_age=0, stale_if_error=STALE_IF_ERROR_SECONDS)
-            headers = tuple((name, response[name]) for name in CACHED_HEADERS if response.has_header(name))
-            entry = CachedPage(generation, valid_until, response.status_code, response.content, headers)
-            cache.set(key, entry, max(1, int(valid_until - now)))
-            local_pages.put(key, entry)
-            return response
+            key = cache_key(request, params)
+            entry = local_pages.get(key)
+            if entry is None or not purge_log.fresh(entry, now):
+                local_pages.discard(key)
+                entry = cache.get(key)
+                if entry is not None and purge_log.fresh(entry, now):
+                    local_pages.put(key, entry)
+                else:
+                    shows(request, *tags)
+                    entry = _render(view, request, args, kwargs, key, now, lifetime)
+                    if isinstance(entry, HttpResponse):
+                        return entry
+            return _response_from(entry, now)
 
         return cached_view
 
     return decorator(view) if view is not None else decorator
 
 
-def _response_from(page):
-    response = HttpResponse(page.content, status=page.status)
-    for name, value in page.headers:
+def _render(view, request, args, kwargs, key, now, lifetime):
+    """Render the page and keep it; returns the entry, or the response if it is not kept."""
+    rendered_at = purge_log.tick()
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render"):
+        response.render()
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return response
+    if not response.has_header("Cache-Control"):
+        # Browsers and CDNs revalidate with the ETag: a purge cannot reach them. While the
+        # origin fails, a CDN may serve what it has (RFC 5861).
+        patch_cache_control(response, public=True, max_age=0, stale_if_error=STALE_IF_ERROR_SECONDS)
+    tags = frozenset(getattr(request, "page_tags", ()) or {EVERYTHING})
+    valid_until = rendered_at + lifetime
+    headers = tuple((name, response[name]) for name in CACHED_HEADERS if response.has_header(name))
+    parts = _split_blocks(response.content)
+    entry = Entry(rendered_at, valid_until, tags, response.status_code, parts, headers, len(response.content))
+    cache.set(key, entry, max(1, int(lifetime)))
+    local_pages.put(key, entry)
+    return entry
+
+
+def _response_from(entry, now):
+    content = _joined(entry.parts, now)
+    response = HttpResponse(content, status=entry.status)
+    for name, value in entry.headers:
         response[name] = value
+    response["ETag"] = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+    tags = " ".join(sorted(entry.tags))
+    for header in ("Surrogate-Key", "Cache-Tag", "xkey"):
+        response[header] = tags
+    patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def cached_for_content(name, compute, *, tags, max_seconds=300):
+    """``compute()``, kept until one of ``tags`` is purged (or ``max_seconds``): for values that
+    are costly to build and change only when what they show does."""
+    now = time.time()
+    if settings.PAGE_CACHE_SECONDS > 0:
+        purge_log.refresh(now)
+    key = f"content:{name}"
+    entry = cache.get(key)
+    if entry is not None and purge_log.fresh(entry, now):
+        return entry.parts[0]
+    rendered_at = purge_log.tick()
+    value = compute()
+    entry = Entry(rendered_at, now + max_seconds, frozenset(tags), 200, (value,), ())
+    cache.set(key, entry, max_seconds)
+    return value

@@ -13,15 +13,17 @@ admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
 handler500 = views.server_error
 
+SITEMAP_TAGS = ("list:latest", "cards")
+
 urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
     path("ticker.json", cache_public_page(ticker_json, max_seconds=15), name="ticker"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", cache_public_page(seo.RobotsView.as_view()), name="robots"),
-    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cache_public_page(sitemap, tags=SITEMAP_TAGS), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-news.xml",
-        cache_public_page(sitemap),
+        cache_public_page(sitemap, tags=SITEMAP_TAGS),
         {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
         name="news-sitemap",
     ),

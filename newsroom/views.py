@@ -12,8 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from articles.models import Article
-from articles.views import public_articles
+from articles.views import public_articles, shows_articles
 
+from .cache import shows
 from .health import database_probe
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,8 @@ class HomeView(TemplateView):
             by_section.setdefault(article.section_id, []).append(article)
         sections = sorted({articles[0].section for articles in by_section.values()}, key=lambda s: (s.order, s.name))
         sections = [(section, by_section[section.pk]) for section in sections]
+        shows(self.request, "list:latest")
+        shows_articles(self.request, [*latest, *(article for _, articles in sections for article in articles)])
         return super().get_context_data(
             lead=latest[0] if latest else None, latest=latest[1:], sections=sections, **kwargs
         )

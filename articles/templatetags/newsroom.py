@@ -4,16 +4,23 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from articles.views import ticker_items
+from newsroom import cache
 from newsroom.renditions import responsive_image
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/ticker.html")
+@register.simple_tag
 def breaking_news():
-    """The ticker bar, server-rendered so it works without JavaScript."""
-    return {"items": ticker_items()}
+    """The ticker bar, server-rendered so it works without JavaScript; a block of its own,
+    so that a cached page is served with the ticker as it is now."""
+    return cache.block("ticker")
+
+
+@register.simple_tag
+def more_top_reads(article):
+    """The newest other articles, a block of its own shared by every article page."""
+    return cache.block("more-top-reads", article.pk or 0)
 
 
 @register.simple_tag

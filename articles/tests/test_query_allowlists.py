@@ -34,6 +34,8 @@ REVIEWED = {
     ("articles/models.py", "{f'{through}expires_at__gt': at}"),
     # Sending back: a dict of three literal field names built in ArticleAdmin.save_related.
     ("articles/admin.py", "sent_back"),
+    # What pages show of an article, a literal tuple of its field names.
+    ("articles/invalidation.py", "CARD_FIELDS"),
     # _keep_stored_times: the article's two time fields, a literal set.
     ("articles/editing.py", "DATETIMES"),
     # link_navigation: field is "previous" or "next", from a literal tuple.

@@ -27,7 +27,8 @@ from articles.tests.factories import (
     make_ticker_item,
     make_user,
 )
-from newsroom.cache import GENERATION_KEY, PAGE_KEY
+from newsroom.cache import PAGE_KEY
+from newsroom.models import PagePurge
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -358,7 +359,7 @@ def test_scheduled_article_appears_at_its_publication_time_without_any_save(clie
 
     clock.move_to(NOW + timedelta(minutes=2) - timedelta(seconds=1))
     before, queries = queries_for(client, url)
-    assert queries == 0
+    assert queries <= 1  # at most this process's look at the purge log, once a second
     assert "Embargoed results" not in before.text
 
     clock.move_to(NOW + timedelta(minutes=2))
@@ -428,7 +429,7 @@ def test_ticker_json_is_kept_on_the_server_for_fifteen_seconds_at_most(client, c
     item = make_ticker_item(text="Polls close")
     client.get("/ticker.json")
 
-    key = PAGE_KEY.format(digest=hashlib.sha256(b"http://testserver/ticker.json").hexdigest())
+    key = PAGE_KEY.format(digest=hashlib.sha256(b"http://testserver/ticker.json?").hexdigest())
     assert page_cache.get(key).valid_until <= NOW.timestamp() + 15
     if hasattr(page_cache, "ttl"):  # Redis
         assert 0 < page_cache.ttl(key) <= 15
@@ -468,14 +469,14 @@ def test_previews_and_admin_pages_are_never_cached(editor, scene, url):
     again, again_queries = queries_for(editor, url(scene))
 
     assert first.status_code == again.status_code == 200
-    assert again_queries == first_queries > 0
+    assert first_queries > 0 and again_queries > 0
     for directive in ["private", "no-cache", "no-store"]:
         assert directive in again["Cache-Control"]
 
 
 @pytest.mark.parametrize("url", ["/", "/articles/oil-falls/", "/archive/"])
 def test_logged_in_readers_bypass_the_cache(client, editor, scene, url):
-    editor.get(url)  # lists kept per content generation (the archive's authors) are built now
+    editor.get(url)  # shared blocks and lists (the ticker, the archive's authors) are built now
     _, first = queries_for(editor, url)
     _, again = queries_for(editor, url)
     assert again == first > 0
@@ -499,7 +500,7 @@ def test_a_hot_page_is_served_from_this_process_without_asking_the_shared_cache(
     make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
     assert_cached(client, "/")
     asked = []
-    monkeypatch.setattr(page_cache, "get_many", lambda keys: asked.append(keys) or {})
+    monkeypatch.setattr(page_cache, "get", lambda key, default=None: asked.append(key) or default)
 
     assert "Oil falls" in client.get("/").text
     assert asked == []
@@ -509,21 +510,190 @@ def test_a_change_made_by_another_app_server_is_seen_within_the_recheck_interval
     settings.PAGE_CACHE_RECHECK_SECONDS = 1.0
     story = make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
     assert_cached(client, "/")
-    # Another server edits the story and changes the shared generation; this process has not
-    # heard of it yet.
+    # Another server edits the story and writes its purge; this process has not read it yet.
     Article.objects.filter(pk=story.pk).update(headline="Oil rises")
-    page_cache.set(GENERATION_KEY, "set-by-another-server", None)
+    PagePurge.objects.create(tags=f"article:{story.pk} card:{story.pk}")
 
     assert "Oil falls" in client.get("/").text
     clock.shift(timedelta(seconds=1))
     assert "Oil rises" in client.get("/").text
 
 
-def test_with_no_recheck_interval_every_request_asks_the_shared_cache(client, clock, page_cache, settings):
+def test_with_no_recheck_interval_every_request_reads_the_purge_log(client, clock, page_cache, settings):
     settings.PAGE_CACHE_RECHECK_SECONDS = 0
     story = make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
-    assert_cached(client, "/")
+    client.get("/")
+    again, queries = queries_for(client, "/")
+    assert "Oil falls" in again.text
+    assert queries == 1  # the purge log, and nothing else
     Article.objects.filter(pk=story.pk).update(headline="Oil rises")
-    page_cache.set(GENERATION_KEY, "set-by-another-server", None)
+    PagePurge.objects.create(tags=f"article:{story.pk} card:{story.pk}")
 
     assert "Oil rises" in client.get("/").text
+
+
+# Only what a change shows goes stale
+
+
+@pytest.fixture
+def newsroom_scene(scene):
+    """The scene, with an older story in the same section and a story in another section by
+    another author."""
+    politics = make_section(name="Politics", slug="politics")
+    bob = make_author(name="Bob Ray", bio="Bob covers parliament.")
+    scene.older = make_article(
+        headline="Coal slumps", section=scene.section, authors=[scene.author], published_at=hours_ago(3)
+    )
+    scene.far = make_article(headline="Vote counted", section=politics, authors=[bob], published_at=hours_ago(30))
+    scene.politics, scene.bob = politics, bob
+    return scene
+
+
+WATCHED = [
+    "/",
+    "/articles/oil-falls/",
+    "/articles/coal-slumps/",
+    "/articles/vote-counted/",
+    "/sections/energy/",
+    "/sections/politics/",
+    "/authors/ann-lee/",
+    "/authors/bob-ray/",
+    "/feeds/latest/",
+    "/corrections/",
+]
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The paths whose pages were rendered rather than served from the cache, as they happen."""
+    from newsroom import cache as pages
+
+    paths = []
+    render = pages._render
+
+    def watched(view, request, *args, **kwargs):
+        paths.append(request.get_full_path())
+        return render(view, request, *args, **kwargs)
+
+    monkeypatch.setattr(pages, "_render", watched)
+    return paths
+
+
+def edit_body(scene):
+    scene.story.body = "<p>Prices fell again in the afternoon.</p>"
+    scene.story.save()
+
+
+def edit_bio_only(scene):
+    scene.author.bio = "Ann now covers gas."
+    scene.author.save()
+
+
+def post_breaking_item(scene):
+    make_ticker_item(text="Strike ends")
+
+
+def publish_in_politics(scene):
+    make_article(headline="Minister resigns", section=scene.politics, authors=[scene.bob])
+
+
+def correct_story(scene):
+    make_correction(scene.story, text="The refinery is in Baytown.")
+
+
+def save_draft_of_the_story(scene):
+    from articles import editing
+
+    content = {**editing.saved_content(scene.story), "headline": "Not published yet"}
+    editing.save_draft(article=scene.story, content=content, user=None)
+
+
+@pytest.mark.parametrize(
+    ("change", "stale"),
+    [
+        (edit_body, {"/articles/oil-falls/"}),
+        (
+            edit_headline,
+            {
+                "/",
+                "/articles/oil-falls/",
+                "/articles/coal-slumps/",  # its neighbour, which names it
+                "/sections/energy/",
+                "/authors/ann-lee/",
+                "/feeds/latest/",
+            },
+        ),
+        (edit_bio_only, {"/articles/oil-falls/", "/articles/coal-slumps/", "/authors/ann-lee/"}),
+        (post_breaking_item, set()),
+        (
+            publish_in_politics,
+            {"/", "/articles/oil-falls/", "/sections/politics/", "/authors/bob-ray/", "/feeds/latest/"},
+        ),
+        (correct_story, {"/articles/oil-falls/", "/corrections/"}),
+        (save_draft_of_the_story, set()),
+    ],
+    ids=lambda value: getattr(value, "__name__", None),
+)
+def test_a_change_makes_stale_exactly_the_pages_that_show_it(
+    client, newsroom_scene, django_capture_on_commit_callbacks, renders, change, stale
+):
+    for url in WATCHED:
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        change(newsroom_scene)
+    renders.clear()
+
+    for url in WATCHED:
+        assert client.get(url).status_code == 200
+
+    assert set(renders) == stale
+
+
+def test_a_new_breaking_item_is_in_every_cached_page_at_once(
+    client, newsroom_scene, django_capture_on_commit_callbacks, renders
+):
+    for url in WATCHED:
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_breaking_item(newsroom_scene)
+    renders.clear()
+
+    for url in ["/", "/articles/oil-falls/", "/sections/politics/"]:
+        assert "Strike ends" in client.get(url).text
+    assert renders == []
+    assert "Strike ends" in client.get("/ticker.json").text
+
+
+# No free way around the cache
+
+
+def test_query_parameters_a_page_does_not_read_share_its_cached_copy(client, scene):
+    assert_cached(client, "/articles/oil-falls/")
+    for query in ["?utm_source=newsletter", "?fbclid=x1", "?x=1&y=2"]:
+        response, queries = queries_for(client, f"/articles/oil-falls/{query}")
+        assert (response.status_code, queries) == (200, 0), query
+
+
+def test_the_archive_keys_on_its_filters_only(client, scene):
+    assert_cached(client, "/archive/?q=oil&section=energy")
+    _, queries = queries_for(client, "/archive/?section=energy&q=oil&utm_campaign=spring")
+    assert queries == 0
+
+
+def test_a_made_up_session_cookie_is_served_the_cached_page(client, scene):
+    assert_cached(client, "/articles/oil-falls/")
+    client.cookies["sessionid"] = "not-a-session-anyone-has"
+    response, queries = queries_for(client, "/articles/oil-falls/")
+    assert response.status_code == 200
+    assert queries == 1  # looking the session up, and nothing else
+
+
+def test_local_copies_are_bounded_in_bytes(client, settings):
+    from newsroom.cache import local_pages
+
+    settings.PAGE_CACHE_LOCAL_BYTES = 60_000
+    for number in range(12):
+        make_article(headline=f"Story {number}", slug=f"story-{number}", body="<p>" + "word " * 2000 + "</p>")
+    for number in range(12):
+        client.get(f"/articles/story-{number}/")
+    assert 0 < local_pages.size <= 60_000

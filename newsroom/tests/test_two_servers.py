@@ -39,14 +39,15 @@ article.save()
 def site(scratch_database, static_root, tmp_path, run_django, request):
     """The production environment both servers and the shell share, on a migrated database."""
     prefix = f"two-servers-{uuid.uuid4().hex}"
+    recheck, shared_cache = request.param
     environment = production_environment(
         database_url=scratch_database(),
         static_root=static_root,
         media_root=tmp_path / "media",
-        REDIS_URL=REDIS_URL,
         CACHE_KEY_PREFIX=prefix,
         PAGE_CACHE_SECONDS="300",
-        PAGE_CACHE_RECHECK_SECONDS=str(request.param),
+        PAGE_CACHE_RECHECK_SECONDS=str(recheck),
+        **({"REDIS_URL": REDIS_URL} if shared_cache else {}),
     )
     migrated = run_django("migrate", "--noinput", env=environment, settings=PROD)
     assert migrated.returncode == 0, migrated.stderr
@@ -68,7 +69,12 @@ def _fresh_everywhere(ports, changed_at, within, shown, gone=None):
             assert gone is None or gone not in page
 
 
-@pytest.mark.parametrize("site", [0, 1], indirect=True, ids=["recheck-always", "recheck-every-second"])
+@pytest.mark.parametrize(
+    "site",
+    [(0, True), (1, True), (1, False)],
+    indirect=True,
+    ids=["recheck-always", "recheck-every-second", "no-redis-recheck-every-second"],
+)
 def test_a_change_made_anywhere_is_fresh_on_both_servers(site, run_django, tmp_path):
     recheck = float(site["PAGE_CACHE_RECHECK_SECONDS"])
     within = recheck + SLACK if recheck else 0
