@@ -736,7 +736,7 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
             raise Http404
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        context = {**(extra_context or {}), "has_draft": article.pending_draft is not None}
+        context = {**(extra_context or {}), "draft": article.pending_draft}
         response = super().history_view(request, object_id, context)
         for action in response.context_data.get("action_list", []):
             action["version_id"] = action["url"].rstrip("/").rsplit("/", 1)[-1]

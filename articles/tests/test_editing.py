@@ -630,3 +630,19 @@ def test_a_damaged_record_of_what_the_form_was_loaded_with_only_makes_the_merge_
     assert response.status_code == 200
     assert "headline" in [conflict["name"] for conflict in response.context["conflicts"]]
     assert Article.objects.get(pk=article.pk).headline == "Their headline"
+
+
+def test_history_lists_the_draft_of_changes_with_who_saved_it_and_when(login):
+    article = live_story()
+    reporter = login("Reporter")
+    edit(reporter, article, headline="Storm makes landfall", _review="Send for review")
+    draft = ArticleDraft.objects.get(article=article)
+
+    page = login("Editor").get(reverse("admin:articles_article_history", args=[article.pk])).text
+
+    assert f"Draft of changes (not published), saved {editing_moment(draft.saved_at)}" in page
+    assert f"<td>{draft.saved_by.get_username()}</td><td>In review</td>" in page
+
+
+def editing_moment(at):
+    return timezone.localtime(at).strftime("%-d %b %Y, %H:%M:%S %Z")
