@@ -10,28 +10,10 @@ from django.utils.safestring import mark_safe
 
 from authors.models import Author
 
-from .editing import moment
+from .editing import FIELDS, moment
 from .models import Article, ArticleAuthor, Correction, Section
 
-COMPARED = [
-    "headline",
-    "slug",
-    "dek",
-    "body",
-    "section",
-    "lead_image",
-    "lead_image_alt",
-    "lead_image_caption",
-    "lead_image_credit",
-    "credit_line",
-    "source_name",
-    "source_url",
-    "status",
-    "published_at",
-    "expires_at",
-    "bylines",
-    "corrections",
-]
+COMPARED = [*FIELDS, "bylines", "corrections"]
 BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre)>", re.IGNORECASE)
 
 

@@ -22,9 +22,10 @@ from authors.models import Author
 from .html import sanitize_html
 from .models import Article, ArticleAuthor, ArticleDraft, Correction
 
-# What a revert puts back: the story, never its address, state or times.
-REVERTED_FIELDS = [
+# The article's own fields in a content, in the form's order.
+FIELDS = [
     "headline",
+    "slug",
     "dek",
     "body",
     "section",
@@ -35,10 +36,13 @@ REVERTED_FIELDS = [
     "credit_line",
     "source_name",
     "source_url",
+    "status",
+    "published_at",
+    "expires_at",
 ]
-CONTENT_FIELDS = ["slug", *REVERTED_FIELDS]
 STATE_FIELDS = ["status", "published_at", "expires_at"]
-FIELDS = [*CONTENT_FIELDS, *STATE_FIELDS]
+# What a revert puts back: the story, never its address, state or times.
+REVERTED_FIELDS = [name for name in FIELDS if name not in ("slug", *STATE_FIELDS)]
 # Kept beside the image they measure, and merged with it.
 IMAGE_SIZE = ["lead_image_width", "lead_image_height"]
 DATETIMES = {"published_at", "expires_at"}

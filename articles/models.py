@@ -17,6 +17,18 @@ from .html import EDITOR_EXTENSIONS, sanitize_html
 HEADLINE_MAX_FOR_AGGREGATORS = 110
 
 
+def user_link(*, editable=True):
+    """Who did something to a row (created, saved, sent back); kept as empty if the user goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=editable,
+    )
+
+
 class Section(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
@@ -117,40 +129,12 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField("last updated", auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = user_link(editable=False)
+    updated_by = user_link(editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     sent_back_at = models.DateTimeField(null=True, blank=True, editable=False)
-    sent_back_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    sent_back_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    sent_back_by = user_link(editable=False)
+    sent_back_to = user_link(editable=False)
     # Imported stories: the fingerprint of the normalised headline and byline, and the
     # previous/next headlines until the articles they name exist.
     fingerprint = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
@@ -307,16 +291,10 @@ class ArticleDraft(models.Model):
     content = models.JSONField(encoder=DjangoJSONEncoder)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     saved_at = models.DateTimeField(default=timezone.now)
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    saved_by = user_link()
     sent_back_at = models.DateTimeField(null=True, blank=True)
-    sent_back_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    sent_back_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    sent_back_by = user_link()
+    sent_back_to = user_link()
 
     class Meta:
         ordering = ["-saved_at"]

@@ -3,6 +3,9 @@ two and POST everything else as it was, inline management forms included."""
 
 from html.parser import HTMLParser
 
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
 
 class _FormReader(HTMLParser):
     def __init__(self, form_id):
@@ -73,3 +76,17 @@ def form_data(response, form_id=None):
     reader = _FormReader(form_id or f"{opts.model_name}_form")
     reader.feed(response.content.decode())
     return {name: values[0] if len(values) == 1 else values for name, values in reader.data.items()}
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def edit(client, article, **changes):
+    """Load the article's change form, change some fields and save it, as an editor would."""
+    url = change_url(article)
+    return client.post(url, {**form_data(client.get(url)), **changes})
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]

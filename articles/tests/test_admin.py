@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -12,7 +11,7 @@ from reversion.models import Version
 from articles.models import Article, Correction, Ticker, TickerItem
 from newsroom.tests.uploads import REJECTED_IMAGES, image_upload
 
-from .admin_forms import form_data
+from .admin_forms import change_url, edit, form_data, messages_of
 from .factories import (
     breaking_news,
     make_article,
@@ -28,20 +27,6 @@ pytestmark = pytest.mark.django_db
 NOON = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 CHANGELIST = reverse("admin:articles_article_changelist")
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def edit(client, article, **changes):
-    """Load the article's change form, change some fields and save it, as an editor would."""
-    url = change_url(article)
-    return client.post(url, {**form_data(client.get(url)), **changes})
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def run_action(client, action, *articles):

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 import reversion
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -14,23 +13,10 @@ from articles.models import Article, ArticleDraft, Correction
 from newsroom.models import PagePurge
 from newsroom.tests.uploads import image_upload
 
-from .admin_forms import form_data
+from .admin_forms import change_url, edit, form_data, messages_of
 from .factories import make_article, make_author, make_correction
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def edit(client, article, **changes):
-    url = change_url(article)
-    return client.post(url, {**form_data(client.get(url)), **changes})
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def live_story(**fields):
