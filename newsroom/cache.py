@@ -27,6 +27,7 @@ page reads, so tracking parameters share the cached page.
 """
 
 import hashlib
+import logging
 import re
 import threading
 import time
@@ -38,11 +39,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
+
+logger = logging.getLogger(__name__)
 
 PAGE_KEY = "page:{digest}"
 BLOCK_KEY = "block:{name}:{argument}"
@@ -121,9 +124,15 @@ class PurgeLog:
         if 0 <= now - self.checked_at < settings.PAGE_CACHE_RECHECK_SECONDS:
             return
         self.checked_at = now
-        self._read_log(now)
-        if now >= self.next_due:
-            self._purge_due(now)
+        try:
+            with transaction.atomic():  # a failure here leaves the caller's transaction usable
+                self._read_log(now)
+                if now >= self.next_due:
+                    self._purge_due(now)
+        except DatabaseError:
+            # Nothing can change while the database is away: keep serving what is cached, and
+            # read the log again at the next interval.
+            logger.exception("The page cache could not read the purge log")
 
     def _read_log(self, now):
         from .models import PagePurge

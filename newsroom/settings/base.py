@@ -228,6 +228,7 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
         # A Redis outage fails every cache call: one traceback per 10 s says so.
         "newsroom.redis": {"filters": ["throttle"]},
+        "newsroom.cache": {"filters": ["throttle"]},
     },
 }
 

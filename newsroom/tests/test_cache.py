@@ -697,3 +697,15 @@ def test_local_copies_are_bounded_in_bytes(client, settings):
     for number in range(12):
         client.get(f"/articles/story-{number}/")
     assert 0 < local_pages.size <= 60_000
+
+
+def test_cached_pages_are_served_while_the_purge_log_cannot_be_read(client, scene, clock, caplog):
+    assert_cached(client, "/articles/oil-falls/")
+    with connection.cursor() as cursor:  # the log's table gone, as when the database is away
+        cursor.execute("ALTER TABLE newsroom_pagepurge RENAME TO newsroom_pagepurge_away")
+    clock.shift(timedelta(seconds=2))
+
+    response = client.get("/articles/oil-falls/")
+
+    assert response.status_code == 200 and "Oil falls" in response.text
+    assert "The page cache could not read the purge log" in caplog.text
