@@ -4,6 +4,7 @@ from django.views.generic import ListView
 
 from articles.models import Article
 from articles.views import public_articles
+from newsroom.http import LastModifiedMixin
 
 from .models import Author
 
@@ -23,7 +24,7 @@ class AuthorListView(ListView):
         )
 
 
-class AuthorDetailView(ListView):
+class AuthorDetailView(LastModifiedMixin, ListView):
     """An author's page: photo, bio, links and their published articles, paginated."""
 
     template_name = "authors/author_detail.html"
