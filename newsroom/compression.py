@@ -17,10 +17,10 @@ ConditionalGetMiddleware would, rather than compress a body that is never sent.
 Each process keeps its most recent compressed bodies by a digest of the plain body
 (``CompressedBodies``): a page served from the page cache is compressed once, not per request.
 
-Responses that depend on the visitor's cookies (the admin, anything that read the session) may
-hold secrets beside text the visitor sent, the setting of the BREACH attack: they are gzipped
-with Django's Heal The Breach padding (random bytes in the gzip header), never brotli, which has
-no such padding.
+Responses to a visitor with a session (editors: the admin, previews) may hold secrets beside text
+the visitor sent, the setting of the BREACH attack: they are gzipped with Django's Heal The
+Breach padding (random bytes in the gzip header), never brotli, which has no such padding.
+Anonymous visitors have no secret to steal.
 """
 
 import hashlib
@@ -28,7 +28,8 @@ import threading
 from collections import OrderedDict
 
 import brotli
-from django.utils.cache import get_conditional_response, has_vary_header, patch_vary_headers, set_response_etag
+from django.conf import settings
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.http import parse_http_date_safe
 from django.utils.text import compress_string
@@ -165,7 +166,7 @@ class CompressionMiddleware(MiddlewareMixin):
         ):
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
-        per_visitor = has_vary_header(response, "Cookie")
+        per_visitor = settings.SESSION_COOKIE_NAME in request.COOKIES
         coding = negotiate(request.headers.get("Accept-Encoding", ""), ("gzip",) if per_visitor else CODINGS)
         if coding is None:
             return response

@@ -37,8 +37,7 @@ INSTALLED_APPS = [
 
 # The first two see every response last, the redirects and errors other middleware make
 # included; HEAD bodies go once every header is final (newsroom/http.py). Compression sits inside
-# ConditionalGetMiddleware, so that its 304s carry the compressed response's ETag and Vary, and
-# outside the session, so that it sees which responses depend on the visitor's cookies
+# ConditionalGetMiddleware, so that its 304s carry the compressed response's ETag and Vary
 # (newsroom/compression.py).
 MIDDLEWARE = [
     "newsroom.http.HeadMiddleware",

@@ -218,8 +218,15 @@ def test_the_not_found_page_is_compressed(client, db):
     assert b"Page not found" in decoded(response)
 
 
+def test_editors_get_public_pages_gzipped_and_never_brotli(client, site):
+    client.force_login(make_user("Editor"))
+    response = client.get(site.pages["article"], headers={"accept-encoding": "gzip, deflate, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert client.get(site.pages["article"], headers={"accept-encoding": "br"}).get("Content-Encoding") is None
+
+
 def test_admin_pages_are_gzipped_with_padding_and_never_brotli(client, db):
-    """They depend on the session and hold what only editors see: no brotli (BREACH)."""
+    """They hold what only editors see, beside what the request says: no brotli (BREACH)."""
     client.force_login(make_user("Editor"))
     url = reverse("admin:articles_article_changelist")
     responses = [client.get(url, headers={"accept-encoding": "br, gzip"}) for _ in range(5)]
