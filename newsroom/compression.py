@@ -37,9 +37,9 @@ from django.utils.text import compress_string
 from .http import needs_etag
 
 MIN_SIZE = 512
-# Quality 5 of 11: smaller than gzip's default on every page measured, for about its CPU time (0.2 ms
-# for a 13 KB article, 10 ms for a 1.3 MB sitemap). Quality 4 is faster but larger than gzip on big
-# sitemaps; from quality 9 on, a page costs 5 ms or more (bench/compression.py).
+# Quality 5 of 11: smaller than gzip's default on every page measured, for at most twice its CPU
+# time (0.2 ms for a 13 KB article, 10-14 ms for a 1.3 MB sitemap). Quality 4 is faster but larger
+# than gzip on big sitemaps; from quality 9 on, a page costs 5 ms or more (bench/compression.py).
 BROTLI_QUALITY = 5
 # As Django's GZipMiddleware: up to this many random bytes in the gzip header (Heal The Breach).
 HTB_MAX_RANDOM_BYTES = 100
