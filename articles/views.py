@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from newsroom.cache import cached_for_content, shows
+from newsroom.http import LastModifiedMixin
 from newsroom.renditions import responsive_image
 
 from .filters import ArchiveFilter, published_authors
@@ -84,7 +85,7 @@ def article_page_context(article, request):
     }
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(LastModifiedMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
@@ -121,7 +122,7 @@ def _navigation(article, direction):
     return None
 
 
-class SectionDetailView(ListView):
+class SectionDetailView(LastModifiedMixin, ListView):
     """A section and its published articles, newest first, paginated."""
 
     template_name = "articles/section_detail.html"
@@ -139,7 +140,7 @@ class SectionDetailView(ListView):
         return context
 
 
-class ArchiveView(FilterView):
+class ArchiveView(LastModifiedMixin, FilterView):
     """Every published article, filtered by text, author, section and date range. Invalid
     filter input shows the form's errors and an empty list."""
 

@@ -5,6 +5,7 @@ from django.views.generic import ListView
 from articles.models import Article
 from articles.views import public_articles, shows_articles
 from newsroom.cache import shows
+from newsroom.http import LastModifiedMixin
 
 from .models import Author
 
@@ -28,7 +29,7 @@ class AuthorListView(ListView):
         return super().get_context_data(**kwargs)
 
 
-class AuthorDetailView(ListView):
+class AuthorDetailView(LastModifiedMixin, ListView):
     """An author's page: photo, bio, links and their published articles, paginated."""
 
     template_name = "authors/author_detail.html"

@@ -16,6 +16,7 @@ from articles.views import public_articles, shows_articles
 
 from .cache import shows
 from .health import database_probe
+from .http import LastModifiedMixin
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ PER_SECTION = 4
 HOME_SPAN = 500
 
 
-class HomeView(TemplateView):
+class HomeView(LastModifiedMixin, TemplateView):
     """The lead story, the latest stories and a block per section: a constant handful of queries."""
 
     template_name = "home.html"
@@ -56,6 +57,10 @@ class HomeView(TemplateView):
         return super().get_context_data(
             lead=latest[0] if latest else None, latest=latest[1:], sections=sections, **kwargs
         )
+
+    def shown_articles(self, context):
+        in_sections = [article for _, articles in context["sections"] for article in articles]
+        return [context["lead"], *context["latest"], *in_sections] if context["lead"] else []
 
 
 @never_cache

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from whitenoise.compress import Compressor
 
 from .env import env_bool, env_float, env_int, env_list, env_str
 
@@ -34,11 +35,18 @@ INSTALLED_APPS = [
     "articles",
 ]
 
+# The first two see every response last, the redirects and errors other middleware make
+# included; HEAD bodies go once every header is final (newsroom/http.py). Compression sits inside
+# ConditionalGetMiddleware, so that its 304s carry the compressed response's ETag and Vary
+# (newsroom/compression.py).
 MIDDLEWARE = [
+    "newsroom.http.HeadMiddleware",
+    "newsroom.http.CacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "newsroom.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -164,6 +172,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# collectstatic writes a brotli (.br) and a gzip (.gz) copy of each static file, which WhiteNoise
+# serves by Accept-Encoding. Not of source maps: only browsers' developer tools fetch them, and
+# brotli's slowest quality would spend half of collectstatic's time on them.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Uploads and their renditions go to an S3-compatible bucket instead when AWS_STORAGE_BUCKET_NAME
 # is set (newsroom/storage.py). The keys are AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or

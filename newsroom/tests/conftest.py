@@ -47,5 +47,6 @@ def static_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("static")
     environment = {**base_environment(), "STATIC_ROOT": str(root), "SECRET_KEY": "x", "ALLOWED_HOSTS": "127.0.0.1"}
     command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
-    subprocess.run(command, cwd=BASE_DIR, env=environment, check=True, capture_output=True, timeout=60)
+    # Brotli at its slowest quality for every file: tens of seconds on a busy machine.
+    subprocess.run(command, cwd=BASE_DIR, env=environment, check=True, capture_output=True, timeout=180)
     return root

@@ -141,7 +141,10 @@ print(json.dumps({"url": url, "status": response.status_code, "type": response["
 
 def test_whitenoise_serves_hashed_static_files_under_production(run_django, tmp_path):
     result = run_django(
-        code=SERVE_STATIC, env={**PROD_ENV, "STATIC_ROOT": str(tmp_path)}, settings="newsroom.settings.prod"
+        code=SERVE_STATIC,
+        env={**PROD_ENV, "STATIC_ROOT": str(tmp_path)},
+        settings="newsroom.settings.prod",
+        timeout=180,  # collectstatic
     )
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout.strip().splitlines()[-1])

@@ -1,0 +1,119 @@
+"""What every response gets right whatever made it: a ``Cache-Control``, no body on HEAD, and
+for pages of articles a ``Last-Modified``.
+
+Compression is ``newsroom.compression``; ETags and 304s are Django's ConditionalGetMiddleware.
+"""
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.cache import cc_delim_re, has_vary_header, patch_cache_control, set_response_etag
+from django.utils.deprecation import MiddlewareMixin
+from django.utils.http import http_date
+
+from .cache import STALE_IF_ERROR_SECONDS
+
+# A page that does not exist yet may be published any minute.
+NOT_FOUND_SECONDS = 60
+# An article's old address moves again only if it is renamed again.
+PERMANENT_REDIRECT_SECONDS = 3600
+
+
+def default_cache_control(request, response):
+    """The Cache-Control for a response whose view set none.
+
+    - Anything for one visitor (a write, a visitor with a session, a response that sets a cookie
+      or depends on one): ``private, no-store``.
+    - A page (2xx, and the 304 standing for it): as the page cache sends them, ``public,
+      max-age=0, stale-if-error``: revalidated on every use, served stale while the site fails.
+    - Not found: public for a minute. A permanent redirect: public for an hour.
+    - Anything else (temporary redirects, other errors): ``no-store``.
+    """
+    if (
+        request.method not in ("GET", "HEAD")
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or response.cookies
+        or has_vary_header(response, "Cookie")
+    ):
+        return {"private": True, "no_store": True}
+    status = response.status_code
+    if 200 <= status < 300 or status == 304:
+        return {"public": True, "max_age": 0, "stale_if_error": STALE_IF_ERROR_SECONDS}
+    if status in (404, 410):
+        return {"public": True, "max_age": NOT_FOUND_SECONDS}
+    if status in (301, 308):
+        return {"public": True, "max_age": PERMANENT_REDIRECT_SECONDS}
+    return {"no_store": True}
+
+
+class CacheControlMiddleware(MiddlewareMixin):
+    """A Cache-Control on every response: ``default_cache_control`` where nothing set one. It
+    sits near the outside, so it also sees the redirects and errors made by other middleware."""
+
+    def process_response(self, request, response):
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, **default_cache_control(request, response))
+        return response
+
+
+def needs_etag(response):
+    """Whether ConditionalGetMiddleware gives ``response`` an ETag when it has none."""
+    return all(part.lower() != "no-store" for part in cc_delim_re.split(response.get("Cache-Control", "")))
+
+
+class HeadMiddleware(MiddlewareMixin):
+    """The answer to HEAD is the GET response's headers (Content-Length and ETag included)
+    without its body. Django's development server drops the body itself; gunicorn drops it too
+    but logs an error for each one. Outermost, so the headers are final when the body goes."""
+
+    def process_response(self, request, response):
+        if request.method != "HEAD":
+            return response
+        if response.streaming:
+            # The original iterator (an open file) is still closed with the response.
+            response.streaming_content = ()
+        else:
+            # ConditionalGetMiddleware leaves HEAD alone; a GET gets the ETag of this body.
+            if not response.has_header("ETag") and needs_etag(response):
+                set_response_etag(response)
+            response.content = b""
+        return response
+
+
+def set_last_modified(response, moment):
+    """``Last-Modified: moment``, never later than now."""
+    response.headers["Last-Modified"] = http_date(min(moment, timezone.now()).timestamp())
+
+
+def article_changed_at(article, *, with_parts=False):
+    """When what a reader sees of ``article`` last changed: an edit or its publication, and with
+    ``with_parts`` its corrections and its authors (which the view must have prefetched)."""
+    moments = [article.updated_at, article.published_at]
+    if with_parts:
+        moments += [correction.published_at for correction in article.corrections.all()]
+        moments += [byline.author.updated_at for byline in article.bylines.all()]
+    return max(moment for moment in moments if moment is not None)
+
+
+class LastModifiedMixin:
+    """For the views of articles: ``Last-Modified`` is when the newest change among the articles
+    the page shows was made (an article's own page counts its corrections and authors too). Other
+    parts of a page (the ticker, links to other stories) are left out: they have the ETag.
+
+    The shown articles are the view's ``object`` or ``object_list``; views that show others
+    override ``shown_articles``. Lists are read after rendering, from what the page loaded."""
+
+    def shown_articles(self, context):
+        shown = context.get("object")
+        return [shown] if shown is not None else context.get("object_list") or ()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        with_parts = context.get("object") is not None
+
+        def send_last_modified(response):
+            changes = [article_changed_at(article, with_parts=with_parts) for article in self.shown_articles(context)]
+            if changes:
+                set_last_modified(response, max(changes))
+
+        response.add_post_render_callback(send_last_modified)
+        return response
