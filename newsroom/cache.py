@@ -121,11 +121,13 @@ class PurgeLog:
         if 0 <= now - self.checked_at < settings.PAGE_CACHE_RECHECK_SECONDS:
             return
         self.checked_at = now
-        self._read_log(now)
-        if now >= self.next_due:
+        # A change may have made a new instant due (an article scheduled, a ticker item set to
+        # end): after reading one, ask again when the next one is.
+        if self._read_log(now) or now >= self.next_due:
             self._purge_due(now)
 
     def _read_log(self, now):
+        """Apply the purges written since the last look; whether there were any."""
         from .models import PagePurge
 
         rows = PagePurge.objects.order_by("id").values_list("id", "tags", "purged_at")
@@ -136,9 +138,11 @@ class PurgeLog:
             rows = rows.filter(purged_at__gte=horizon)
         else:
             rows = rows.filter(id__gt=self.last_id - REORDER_WINDOW)
+        read = False
         for pk, tags, purged_at in rows:
             if pk in self.applied:
                 continue
+            read = True
             self.applied.add(pk)
             # Seen when written for rows written before this process looked, else now.
             self.note(tags.split(), min(now, purged_at.timestamp()) if self.last_id is None else self.tick())
@@ -146,6 +150,7 @@ class PurgeLog:
         if self.last_id is None:
             self.last_id = PagePurge.objects.order_by("-id").values_list("id", flat=True).first() or 0
         self.applied = {pk for pk in self.applied if pk > self.last_id - REORDER_WINDOW}
+        return read
 
     def _purge_due(self, now):
         since = self.due_checked_at if self.due_checked_at is not None else now - settings.PAGE_CACHE_SECONDS - 60

@@ -367,6 +367,20 @@ def test_scheduled_article_appears_at_its_publication_time_without_any_save(clie
     assert client.get("/articles/embargoed-results/").status_code == 200
 
 
+def test_an_article_scheduled_after_the_last_look_at_the_clock_appears_on_time(
+    client, clock, django_capture_on_commit_callbacks
+):
+    make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
+    client.get("/")  # nothing is scheduled: the next instant to watch is an hour away
+    clock.shift(timedelta(seconds=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(headline="Embargoed results", published_at=NOW + timedelta(minutes=2))
+    assert "Embargoed results" not in client.get("/").text
+
+    clock.move_to(NOW + timedelta(minutes=2))
+    assert "Embargoed results" in client.get("/").text
+
+
 @pytest.mark.parametrize("url", ["/", "/articles/going-soon/", "/archive/", "/feeds/latest/"])
 def test_expiring_article_disappears_at_its_expiry_instant(client, clock, url):
     make_article(headline="Oil falls", published_at=NOW - timedelta(hours=2))
