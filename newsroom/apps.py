@@ -7,3 +7,6 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .edge import purging
+
+        purging.connect()

@@ -24,10 +24,17 @@ and a reader without JavaScript still gets the current ticker in the HTML.
 Only anonymous GET and HEAD requests are cached: a valid staff session bypasses the cache, a
 cookie that merely looks like one does not. The cache key holds only the query parameters the
 page reads, so tracking parameters share the cached page.
+
+Edge caches in front (Varnish, a CDN) are told the same: responses name their tags
+(``Surrogate-Key``, ``Cache-Tag``, ``xkey``), every purge is sent to them too
+(newsroom.edge.purging), and they may keep pages for EDGE_CACHE_SECONDS. An edge that can join
+blocks itself (Edge Side Includes, with EDGE_INCLUDES) is sent each block as an include of its
+own address (``block_page``), so a purge of a block's tags refreshes it in every page it holds.
 """
 
 import hashlib
 import logging
+import math
 import re
 import threading
 import time
@@ -40,10 +47,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from .edge import purging as edge_purging
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +104,7 @@ class PurgeLog:
             self.checked_at = 0.0
             self.due_checked_at = None
             self.next_due = 0.0
+            self.next_change = 0.0  # when time next changes what readers see, if ever (inf)
             self.last_tick = 0.0
 
     def tick(self):
@@ -126,8 +138,9 @@ class PurgeLog:
         self.checked_at = now
         try:
             with transaction.atomic():  # a failure here leaves the caller's transaction usable
-                self._read_log(now)
-                if now >= self.next_due:
+                # A change may have made a new instant due (an article scheduled, a ticker item
+                # set to end): after reading one, ask again when the next one is.
+                if self._read_log(now) or now >= self.next_due:
                     self._purge_due(now)
         except DatabaseError:
             # Nothing can change while the database is away: keep serving what is cached, and
@@ -135,6 +148,7 @@ class PurgeLog:
             logger.exception("The page cache could not read the purge log")
 
     def _read_log(self, now):
+        """Apply the purges written since the last look; whether there were any."""
         from .models import PagePurge
 
         rows = PagePurge.objects.order_by("id").values_list("id", "tags", "purged_at")
@@ -145,9 +159,11 @@ class PurgeLog:
             rows = rows.filter(purged_at__gte=horizon)
         else:
             rows = rows.filter(id__gt=self.last_id - REORDER_WINDOW)
+        read = False
         for pk, tags, purged_at in rows:
             if pk in self.applied:
                 continue
+            read = True
             self.applied.add(pk)
             # Seen when written for rows written before this process looked, else now.
             self.note(tags.split(), min(now, purged_at.timestamp()) if self.last_id is None else self.tick())
@@ -155,6 +171,7 @@ class PurgeLog:
         if self.last_id is None:
             self.last_id = PagePurge.objects.order_by("-id").values_list("id", flat=True).first() or 0
         self.applied = {pk for pk in self.applied if pk > self.last_id - REORDER_WINDOW}
+        return read
 
     def _purge_due(self, now):
         since = self.due_checked_at if self.due_checked_at is not None else now - settings.PAGE_CACHE_SECONDS - 60
@@ -165,7 +182,8 @@ class PurgeLog:
                 self.note(tags, at.timestamp())
         self.due_checked_at = now
         upcoming = [instant for next_due in NEXT_DUE if (instant := next_due()) is not None]
-        self.next_due = min(upcoming, default=now + 3600)
+        self.next_change = min(upcoming, default=math.inf)
+        self.next_due = min(self.next_change, now + 3600)
 
 
 class LocalPages:
@@ -244,6 +262,7 @@ def _write_purge(tags):
 
     row = PagePurge.objects.create(tags=" ".join(sorted(tags)))
     purge_log.note(tags, purge_log.tick())
+    edge_purging.purge(tags)
     if row.pk % 500 == 0:
         kept = timezone.now() - timedelta(seconds=2 * settings.PAGE_CACHE_SECONDS + 3600)
         PagePurge.objects.filter(purged_at__lt=kept).delete()
@@ -255,30 +274,30 @@ def _write_purge(tags):
 def block(name, argument=""):
     """The HTML of block ``name`` (for ``argument``), marked so that a cached page is served
     with the block as it is then, not as it was when the page was rendered."""
-    html = _block_html(name, str(argument), time.time())
+    html = _block_entry(name, str(argument), time.time()).parts[0]
     return mark_safe(f"<!--block:{name}:{argument}-->{html}<!--/block-->")
 
 
-def _block_html(name, argument, now):
+def _block_entry(name, argument, now):
     key = BLOCK_KEY.format(name=name, argument=argument)
     if settings.PAGE_CACHE_SECONDS > 0:
         entry = local_pages.get(key)
         if entry is not None and purge_log.fresh(entry, now):
-            return entry.parts[0]
+            return entry
         entry = cache.get(key)
         if entry is not None and purge_log.fresh(entry, now):
             local_pages.put(key, entry)
-            return entry.parts[0]
+            return entry
     rendered_at = purge_log.tick()
     html, tags, valid_until = BLOCKS[name](argument)
     valid_until = min(
         valid_until or rendered_at + settings.PAGE_CACHE_SECONDS, rendered_at + settings.PAGE_CACHE_SECONDS
     )
+    entry = Entry(rendered_at, valid_until, frozenset(tags), 200, (str(html),), (), len(html))
     if settings.PAGE_CACHE_SECONDS > 0:
-        entry = Entry(rendered_at, valid_until, frozenset(tags), 200, (str(html),), (), len(html))
         cache.set(key, entry, max(1, int(valid_until - rendered_at)))
         local_pages.put(key, entry)
-    return str(html)
+    return entry
 
 
 def _split_blocks(content):
@@ -291,8 +310,40 @@ def _split_blocks(content):
     return tuple(parts)
 
 
-def _joined(parts, now):
-    return b"".join(part if isinstance(part, bytes) else block(*part).encode() for part in parts)
+def _joined(parts, includes):
+    """The page's bytes with each block as it is now, or as an Edge Side Include."""
+    join = _edge_include if includes else block
+    return b"".join(part if isinstance(part, bytes) else join(*part).encode() for part in parts)
+
+
+# Blocks joined by the edge (Edge Side Includes)
+
+
+def _edge_includes(request):
+    """Whether the edge in front of us joins the blocks into pages itself: it says so in every
+    request it makes (and overwrites the header in every request it passes on)."""
+    return settings.EDGE_INCLUDES and "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+
+
+def _edge_include(name, argument):
+    return f'<esi:include src="{reverse("block", args=[name, argument])}"/>'
+
+
+@require_safe
+def block_page(request, name, argument=""):
+    """Block ``name`` on its own, for the edge to join into pages (Edge Side Includes), named by
+    its tags so that a purge of them refreshes it in every page the edge holds."""
+    if name not in BLOCKS:
+        raise Http404("No such block.")
+    now = time.time()
+    if settings.PAGE_CACHE_SECONDS > 0:
+        purge_log.refresh(now)
+    entry = _block_entry(name, argument, now)
+    response = HttpResponse(entry.parts[0])
+    _name_contents(response, entry.tags)
+    _patch_public_cache_control(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 # The page cache
@@ -341,7 +392,7 @@ def cache_public_page(view=None, *, max_seconds=None, params=(), tags=()):
                     entry = _render(view, request, args, kwargs, key, now, lifetime)
                     if isinstance(entry, HttpResponse):
                         return entry
-            return _response_from(entry, now)
+            return _response_from(entry, request)
 
         return cached_view
 
@@ -356,10 +407,6 @@ def _render(view, request, args, kwargs, key, now, lifetime):
         response.render()
     if response.status_code != 200 or response.streaming or response.cookies:
         return response
-    if not response.has_header("Cache-Control"):
-        # Browsers and CDNs revalidate with the ETag: a purge cannot reach them. While the
-        # origin fails, a CDN may serve what it has (RFC 5861).
-        patch_cache_control(response, public=True, max_age=0, stale_if_error=STALE_IF_ERROR_SECONDS)
     tags = frozenset(getattr(request, "page_tags", ()) or {EVERYTHING})
     valid_until = rendered_at + lifetime
     headers = tuple((name, response[name]) for name in CACHED_HEADERS if response.has_header(name))
@@ -370,17 +417,47 @@ def _render(view, request, args, kwargs, key, now, lifetime):
     return entry
 
 
-def _response_from(entry, now):
-    content = _joined(entry.parts, now)
+def _response_from(entry, request):
+    includes = _edge_includes(request)
+    content = _joined(entry.parts, includes)
     response = HttpResponse(content, status=entry.status)
     for name, value in entry.headers:
         response[name] = value
     response["ETag"] = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
-    tags = " ".join(sorted(entry.tags))
-    for header in ("Surrogate-Key", "Cache-Tag", "xkey"):
-        response[header] = tags
+    if includes and any(not isinstance(part, bytes) for part in entry.parts):
+        response["Surrogate-Control"] = 'content="ESI/1.0"'
+    _name_contents(response, entry.tags)
+    _patch_public_cache_control(response)
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def _name_contents(response, tags):
+    """Name what the response shows for edge caches: Fastly and Varnish (xkey) read the tags
+    separated by spaces, Cloudflare by commas."""
+    tags = sorted(tags)
+    response["Surrogate-Key"] = response["xkey"] = " ".join(tags)
+    response["Cache-Tag"] = ",".join(tags)
+
+
+def _patch_public_cache_control(response):
+    """Unless the view said otherwise: browsers revalidate with the ETag, as a purge cannot
+    reach them; edges may keep the page for EDGE_CACHE_SECONDS (they are sent the purges) and
+    serve what they have while the origin fails (RFC 5861)."""
+    if not response.has_header("Cache-Control"):
+        shared = {"s_maxage": seconds} if (seconds := _edge_max_age()) else {}
+        patch_cache_control(response, public=True, max_age=0, stale_if_error=STALE_IF_ERROR_SECONDS, **shared)
+
+
+def _edge_max_age():
+    """How long an edge may keep what leaves now: EDGE_CACHE_SECONDS, but not past the next
+    instant at which time changes what readers see (the edge is sent no purge then), and not at
+    all if it might reach the edge after the second purge of a change this process has not yet
+    read in the purge log (newsroom.edge.purging)."""
+    now = time.time()
+    if now - purge_log.checked_at > edge_purging.resend_after() - edge_purging.TRANSIT_SECONDS:
+        return 0
+    return max(0, int(min(settings.EDGE_CACHE_SECONDS, purge_log.next_change - now)))
 
 
 def cached_for_content(name, compute, *, tags, max_seconds=300):

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
 from articles.views import ticker_json
 
 from . import media, seo, views
-from .cache import cache_public_page
+from .cache import block_page, cache_public_page
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
@@ -19,6 +19,7 @@ urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
     path("ticker.json", cache_public_page(ticker_json, max_seconds=15), name="ticker"),
     path("healthz", views.healthz, name="healthz"),
+    re_path(r"^_blocks/(?P<name>[a-z-]+)/(?P<argument>[0-9]*)$", block_page, name="block"),
     path("robots.txt", cache_public_page(seo.RobotsView.as_view()), name="robots"),
     path("sitemap.xml", cache_public_page(sitemap, tags=SITEMAP_TAGS), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

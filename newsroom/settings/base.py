@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
 from .env import env_bool, env_float, env_int, env_list, env_str
@@ -241,6 +242,8 @@ LOGGING = {
         # A Redis outage fails every cache call: one traceback per 10 s says so.
         "newsroom.redis": {"filters": ["throttle"]},
         "newsroom.cache": {"filters": ["throttle"]},
+        # So does an edge cache that refuses or cannot be reached, for every purge.
+        "newsroom.edge": {"filters": ["throttle"]},
     },
 }
 
@@ -259,3 +262,48 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_RECHECK_SECONDS = env_float("PAGE_CACHE_RECHECK_SECONDS", 1.0)
 # Pages each process keeps in its own memory, in bytes (the shared cache holds the rest).
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
+
+# Edge caches in front of the app (Varnish, Fastly, Cloudflare): docs/deploy.md, "Edge caches".
+# How long an edge may keep a public page (its s-maxage; browsers still revalidate every time).
+# Changes are purged at the edges below, so with one this may be long; 0: edges revalidate too.
+EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 0)
+# Send the blocks pages share (the breaking-news bar, "more top reads") as Edge Side Includes when
+# the request says "Surrogate-Capability: …=ESI/1.0". Only behind an edge that joins them and sets
+# that header on every request it forwards (deploy/varnish/newsroom.vcl does).
+EDGE_INCLUDES = env_bool("EDGE_INCLUDES", False)
+# Seconds each purge request to an edge may take.
+EDGE_PURGE_TIMEOUT = env_float("EDGE_PURGE_TIMEOUT", 2.0)
+
+
+def env_together(*names):
+    """The values of variables that are set all together or not at all."""
+    values = [env_str(name, "").strip() for name in names]
+    if any(values) and not all(values):
+        missing = ", ".join(name for name, value in zip(names, values, strict=True) if not value)
+        raise ImproperlyConfigured(f"{' and '.join(names)} go together: {missing} is not set.")
+    return values if all(values) else None
+
+
+def edge_purge_backends():
+    """The edge caches to send purges to, one for each set of variables set."""
+    backends = []
+    if servers := env_list("VARNISH_PURGE_URLS"):
+        backends.append({"BACKEND": "newsroom.edge.backends.VarnishBackend", "SERVERS": servers})
+    if fastly := env_together("FASTLY_SERVICE_ID", "FASTLY_API_TOKEN"):
+        service, token = fastly
+        soft = env_bool("FASTLY_SOFT_PURGE", False)
+        backends.append(
+            {
+                "BACKEND": "newsroom.edge.backends.FastlyBackend",
+                "SERVICE_ID": service,
+                "API_TOKEN": token,
+                "SOFT_PURGE": soft,
+            }
+        )
+    if cloudflare := env_together("CLOUDFLARE_ZONE_ID", "CLOUDFLARE_API_TOKEN"):
+        zone, token = cloudflare
+        backends.append({"BACKEND": "newsroom.edge.backends.CloudflareBackend", "ZONE_ID": zone, "API_TOKEN": token})
+    return [{**backend, "TIMEOUT": EDGE_PURGE_TIMEOUT} for backend in backends]
+
+
+EDGE_PURGE_BACKENDS = edge_purge_backends()

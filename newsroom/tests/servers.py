@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
+from contextlib import contextmanager
 
 import dj_database_url
 import psycopg
@@ -54,6 +56,37 @@ def connect(database_url):
     )
 
 
+def _postgres_url():
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgres") else None
+
+
+@contextmanager
+def scratch_databases(folder):
+    """A function making empty databases of the run's engine for other processes: a new
+    PostgreSQL database beside the one in DATABASE_URL, or a SQLite file in ``folder``. Each
+    call gives a new DATABASE_URL; every database is dropped at the end."""
+    made = []
+    base = _postgres_url()
+
+    def make():
+        name = f"newsroom_scratch_{uuid.uuid4().hex[:12]}"
+        if base is None:
+            return f"sqlite:///{folder / name}.sqlite3"
+        with connect(base) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return base.rsplit("/", 1)[0] + f"/{name}"
+
+    try:
+        yield make
+    finally:
+        if made:
+            with connect(base) as admin:
+                for name in made:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -65,8 +98,8 @@ def get(port, path="/"):
         return response.read().decode()
 
 
-def start_server(stack, environment, log, workers=2):
-    port = free_port()
+def start_server(stack, environment, log, workers=2, port=None):
+    port = port or free_port()
     command = [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}"]
     output = stack.enter_context(open(log, "w"))  # noqa: SIM115 (the stack closes it)
     server = subprocess.Popen(

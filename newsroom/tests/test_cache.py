@@ -369,6 +369,20 @@ def test_scheduled_article_appears_at_its_publication_time_without_any_save(clie
     assert client.get("/articles/embargoed-results/").status_code == 200
 
 
+def test_an_article_scheduled_after_the_last_look_at_the_clock_appears_on_time(
+    client, clock, django_capture_on_commit_callbacks
+):
+    make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
+    client.get("/")  # nothing is scheduled: the next instant to watch is an hour away
+    clock.shift(timedelta(seconds=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(headline="Embargoed results", published_at=NOW + timedelta(minutes=2))
+    assert "Embargoed results" not in client.get("/").text
+
+    clock.move_to(NOW + timedelta(minutes=2))
+    assert "Embargoed results" in client.get("/").text
+
+
 @pytest.mark.parametrize("url", ["/", "/articles/going-soon/", "/archive/", "/feeds/latest/"])
 def test_expiring_article_disappears_at_its_expiry_instant(client, clock, url):
     make_article(headline="Oil falls", published_at=NOW - timedelta(hours=2))
@@ -712,3 +726,98 @@ def test_cached_pages_are_served_while_the_purge_log_cannot_be_read(client, scen
 
     assert response.status_code == 200 and "Oil falls" in response.text
     assert "The page cache could not read the purge log" in caplog.text
+
+
+# What edge caches in front are told
+
+
+def test_pages_name_what_they_show_to_every_kind_of_edge_cache(client, scene):
+    response = client.get("/articles/oil-falls/")
+
+    tags = response["Surrogate-Key"].split(" ")
+    assert {f"article:{scene.story.pk}", f"author:{scene.author.pk}", "sections"} <= set(tags)
+    assert response["xkey"] == response["Surrogate-Key"]
+    assert response["Cache-Tag"].split(",") == tags  # Cloudflare separates them by commas
+
+
+def test_edges_may_keep_pages_for_edge_cache_seconds_while_browsers_revalidate(client, scene, settings):
+    settings.EDGE_CACHE_SECONDS = 3600
+    for _ in range(2):  # rendered, then from the cache
+        response = client.get("/")
+        assert set(response["Cache-Control"].split(", ")) == {
+            "public",
+            "max-age=0",
+            "s-maxage=3600",
+            "stale-if-error=86400",
+        }
+    assert client.get("/ticker.json")["Cache-Control"] == "public, max-age=15"
+
+
+def test_edges_keep_pages_no_later_than_the_next_scheduled_change(client, clock, settings):
+    settings.EDGE_CACHE_SECONDS = 3600
+    make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
+    make_ticker_item(text="Polls close", expires_at=NOW + timedelta(minutes=5))
+    make_article(headline="Embargoed results", published_at=NOW + timedelta(minutes=2))
+
+    assert "s-maxage=120" in client.get("/")["Cache-Control"]
+    clock.move_to(NOW + timedelta(minutes=2))
+    assert "s-maxage=180" in client.get("/")["Cache-Control"]
+
+
+def test_a_page_slow_to_leave_the_app_is_not_kept_at_the_edge(client, clock, settings):
+    """It might reach the edge after the second purge of a change made while it was rendered."""
+    settings.EDGE_CACHE_SECONDS = 3600
+    make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
+
+    def slow_render(**kwargs):
+        clock.move_to(NOW + timedelta(seconds=5))
+
+    template_rendered.connect(slow_render, dispatch_uid="slow-render")
+    try:
+        slow = client.get("/")
+    finally:
+        template_rendered.disconnect(dispatch_uid="slow-render")
+
+    assert "s-maxage" not in slow["Cache-Control"]
+    assert "s-maxage=3600" in client.get("/")["Cache-Control"]
+
+
+ESI = {"HTTP_SURROGATE_CAPABILITY": "varnish=ESI/1.0"}
+
+
+def test_an_edge_that_joins_includes_is_sent_the_blocks_as_includes(client, scene, settings):
+    settings.EDGE_INCLUDES = True
+    make_ticker_item(text="Polls close")
+
+    response = client.get("/articles/oil-falls/", **ESI)
+
+    assert response["Surrogate-Control"] == 'content="ESI/1.0"'
+    assert '<esi:include src="/_blocks/ticker/"/>' in response.text
+    assert f'<esi:include src="/_blocks/more-top-reads/{scene.story.pk}"/>' in response.text
+    assert "Polls close" not in response.text
+    joined = client.get("/articles/oil-falls/")
+    assert "Polls close" in joined.text and "esi:include" not in joined.text
+    assert not joined.has_header("Surrogate-Control")
+
+
+def test_a_client_cannot_ask_for_includes_unless_the_site_sits_behind_an_edge_that_joins_them(client, scene):
+    response = client.get("/", **ESI)
+    assert "esi:include" not in response.text
+    assert not response.has_header("Surrogate-Control")
+
+
+def test_a_block_on_its_own_is_named_by_what_it_shows(client, scene, settings):
+    settings.EDGE_CACHE_SECONDS = 3600
+    make_ticker_item(text="Polls close")
+    gas = make_article(headline="Gas rises", published_at=hours_ago(1))
+
+    ticker = client.get("/_blocks/ticker/")
+    more = client.get(f"/_blocks/more-top-reads/{scene.story.pk}")
+
+    assert "Polls close" in ticker.text and "<html" not in ticker.text
+    assert ticker["xkey"] == "ticker"
+    assert ticker["X-Robots-Tag"] == "noindex"
+    assert "s-maxage=3600" in ticker["Cache-Control"]
+    assert "Gas rises" in more.text and "Oil falls" not in more.text
+    assert {"list:latest", f"card:{gas.pk}"} <= set(more["Surrogate-Key"].split())
+    assert client.get("/_blocks/no-such-block/").status_code == 404

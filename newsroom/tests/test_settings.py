@@ -144,3 +144,64 @@ def test_production_logs_one_json_object_per_line(run_django):
     assert entry["level"] == "WARNING"
     assert entry["logger"] == "newsroom"
     assert entry["message"] == "hello world"
+
+
+SHOW_EDGE_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps([settings.EDGE_PURGE_BACKENDS, settings.EDGE_CACHE_SECONDS, settings.EDGE_INCLUDES]))
+"""
+
+
+def test_edge_caches_come_from_the_environment(run_django):
+    env = {
+        **PROD_ENV,
+        "VARNISH_PURGE_URLS": "http://10.0.0.5:6081, http://10.0.0.6:6081",
+        "FASTLY_SERVICE_ID": "SU1Z0isxPaozGVKXdv0eY",
+        "FASTLY_API_TOKEN": "fastly-token",
+        "FASTLY_SOFT_PURGE": "1",
+        "CLOUDFLARE_ZONE_ID": "023e105f4ecef8ad9ca31a8372d0c353",
+        "CLOUDFLARE_API_TOKEN": "cf-token",
+        "EDGE_PURGE_TIMEOUT": "1.5",
+        "EDGE_CACHE_SECONDS": "86400",
+        "EDGE_INCLUDES": "1",
+    }
+    result = run_django(code=SHOW_EDGE_SETTINGS, env=env, settings="newsroom.settings.prod")
+    assert result.returncode == 0, result.stderr
+    backends, seconds, includes = json.loads(result.stdout)
+    assert backends == [
+        {
+            "BACKEND": "newsroom.edge.backends.VarnishBackend",
+            "SERVERS": ["http://10.0.0.5:6081", "http://10.0.0.6:6081"],
+            "TIMEOUT": 1.5,
+        },
+        {
+            "BACKEND": "newsroom.edge.backends.FastlyBackend",
+            "SERVICE_ID": "SU1Z0isxPaozGVKXdv0eY",
+            "API_TOKEN": "fastly-token",
+            "SOFT_PURGE": True,
+            "TIMEOUT": 1.5,
+        },
+        {
+            "BACKEND": "newsroom.edge.backends.CloudflareBackend",
+            "ZONE_ID": "023e105f4ecef8ad9ca31a8372d0c353",
+            "API_TOKEN": "cf-token",
+            "TIMEOUT": 1.5,
+        },
+    ]
+    assert (seconds, includes) == (86400, True)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"FASTLY_SERVICE_ID": "SU1Z0isxPaozGVKXdv0eY"}, "FASTLY_API_TOKEN is not set"),
+        ({"CLOUDFLARE_API_TOKEN": "cf-token"}, "CLOUDFLARE_ZONE_ID is not set"),
+        ({"VARNISH_PURGE_URLS": "10.0.0.5:6081"}, "'10.0.0.5:6081' is not an http:// or https:// URL"),
+    ],
+)
+def test_production_refuses_to_start_with_an_edge_cache_half_configured(run_django, env, message):
+    result = run_django("check", env={**PROD_ENV, **env}, settings="newsroom.settings.prod")
+    assert result.returncode != 0
+    assert message in result.stderr
