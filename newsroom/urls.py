@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
+from articles import sitemaps
 from articles.views import ticker_json
 
 from . import media, seo, views
@@ -18,13 +18,15 @@ urlpatterns = [
     path("ticker.json", cache_public_page(ticker_json, max_seconds=15), name="ticker"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", cache_public_page(seo.RobotsView.as_view()), name="robots"),
-    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cache_public_page(sitemaps.index), name="sitemap"),
     path(
         "sitemap-news.xml",
         cache_public_page(sitemap),
-        {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
+        {"sitemaps": sitemaps.NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
         name="news-sitemap",
     ),
+    # After the news sitemap, whose address this pattern would take too.
+    path("sitemap-<slug:section>.xml", cache_public_page(sitemaps.part), name="sitemap-section"),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("", include("articles.urls")),
