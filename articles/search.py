@@ -165,10 +165,12 @@ class SQLiteSearch:
 
     @classmethod
     def matches(cls, model, terms):
-        # The index's matches are read once, without touching the articles: SQLite then walks the
-        # articles newest first and stops at the MAX_RESULTS-th match.
+        # The index's matches are read once into a list, without touching the articles; the unary
+        # "+" keeps SQLite from fetching and sorting every match, and has it walk the articles
+        # newest first instead, stopping at the MAX_RESULTS-th match. At worst (a word in no
+        # article) that is one pass over an index; sorting a common word's matches costs more.
         return RawSQL(
-            f"{model._meta.db_table}.id IN "
+            f"+{model._meta.db_table}.id IN "
             "(SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s)",
             [cls._every_term(terms)],
             output_field=BooleanField(),

@@ -12,8 +12,9 @@ publication times spread back from now, some drafts, scheduled and expired artic
 and ticker items. Then, in a process of its own running production settings with the page cache
 off (PAGE_CACHE_SECONDS=0) and the cache emptied before every request, it requests each URL type
 through Django's test client (the whole middleware stack, no network) a few times and prints a
-markdown table of the median, p99 and fastest time per URL type, with the status, the number of
-queries and the size of the response. The table is also written to bench/out/scale-<date>.md.
+markdown table of the median, p99 and fastest time and the median processor time per URL type,
+with the status, the number of queries and the size of the response. The table is also written
+to bench/out/scale-<date>.md.
 """
 
 import argparse
@@ -162,26 +163,28 @@ def report(args, results):
         "uncached (PAGE_CACHE_SECONDS=0, cache emptied before each request), in-process through Django's test "
         "client with production settings.",
         f"Machine: {os.cpu_count()} cores; load average at the end {' '.join(f'{n:.2f}' for n in os.getloadavg())}.",
-        f"p99 is the nearest rank of {args.repeat} times (the slowest below 100); on a busy machine the fastest "
-        "time is the closest to what a request costs on its own.",
+        f"p99 is the nearest rank of {args.repeat} times (the slowest below 100). CPU is the median processor "
+        "time of a request, of the Django process and, for PostgreSQL, of its server process (without the workers "
+        "of a parallel query): unlike the clock, it hardly changes when the machine is busy.",
         "",
         "| URL type | "
-        + " | ".join(f"{engine} median ms | p99 | fastest" for engine in engines)
+        + " | ".join(f"{engine} median ms | p99 | fastest | CPU" for engine in engines)
         + " | queries | status | size |",
-        "| --- | " + " | ".join("---: | ---: | ---:" for _ in engines) + " | ---: | ---: | ---: |",
+        "| --- | " + " | ".join("---: | ---: | ---: | ---:" for _ in engines) + " | ---: | ---: | ---: |",
     ]
     for name in names:
         cells, queries, statuses, sizes = [], [], [], []
         for engine in engines:
             page = results[engine]["pages"].get(name)
             if page is None:
-                cells += ["", "", ""]
+                cells += ["", "", "", ""]
                 continue
-            times = page["times"]
+            times, cpu = page["times"], page["cpu"]
             if times:
-                cells += [milliseconds(t) for t in (statistics.median(times), percentile(times, 0.99), min(times))]
+                figures = statistics.median(times), percentile(times, 0.99), min(times), statistics.median(cpu)
+                cells += [milliseconds(figure) for figure in figures]
             else:
-                cells += [f"failed after {page['first']:,.0f}", "", ""]
+                cells += [f"failed after {page['first']:,.0f}", "", "", ""]
             queries.append(str(page["queries"]))
             statuses.append(str(page["status"]))
             sizes.append(f"{page['bytes'] / 1024:,.0f} KB" if page["bytes"] >= 1024 else f"{page['bytes']} B")
@@ -460,6 +463,18 @@ def measure(repeat, rng):
         finally:
             deadline[0] = float("inf")
 
+    def cpu_seconds():
+        """This process's CPU time, and that of its PostgreSQL server process when the server
+        runs on this machine (the workers of a parallel query are not counted)."""
+        seconds = time.process_time()
+        if connection.vendor == "postgresql" and connection.connection is not None:
+            try:
+                with open(f"/proc/{connection.connection.info.backend_pid}/schedstat") as schedstat:
+                    seconds += int(schedstat.read().split()[0]) / 1e9
+            except OSError:
+                pass
+        return seconds
+
     results = {}
     for name, paths in pages_to_measure(get, rng).items():
         cache.clear()
@@ -467,13 +482,14 @@ def measure(repeat, rng):
         response = get(paths[0])
         first = (time.perf_counter() - started) * 1000
         page = {"path": paths[0], "status": response.status_code, "bytes": len(response.content), "first": first}
-        page["times"] = []
+        page["times"], page["cpu"] = [], []
         if response.status_code < 500:
             for number in range(repeat):
                 cache.clear()
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), cpu_seconds()
                 get(paths[number % len(paths)])
                 page["times"].append((time.perf_counter() - started) * 1000)
+                page["cpu"].append((cpu_seconds() - cpu) * 1000)
             cache.clear()
             with CaptureQueriesContext(connection) as queries:
                 get(paths[0])

@@ -29,9 +29,11 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        """How many rows there are, counted up to one more than ``limit``."""
-        rows = self.object_list[: self.limit + 1]
-        return rows.count() if isinstance(rows, QuerySet) else len(rows)
+        """How many rows there are, counted up to one more than ``limit``: in any order, as the
+        order does not change how many there are."""
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list.order_by()[: self.limit + 1].count()
+        return len(self.object_list[: self.limit + 1])
 
     @property
     def truncated(self):
