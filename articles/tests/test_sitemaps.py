@@ -3,6 +3,7 @@ validated against the schemas as published (sitemaps.org 0.9 and its index, Goog
 kept verbatim in files/schemas."""
 
 import functools
+import importlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -276,6 +277,12 @@ def test_a_part_holds_at_most_part_size_urls(client, parts_of_two):
 
     for part, _ in read_index(client):
         assert len(read_part(client, part)) <= 2
+
+
+def test_postgresqls_statistics_on_the_parts_are_for_parts_of_their_size():
+    migration = importlib.import_module("articles.migrations.0011_listing_and_sitemap_indexes")
+
+    assert f"(((id - 1) / {sitemaps.PART_SIZE}) + 1)" == migration.SITEMAP_PART
 
 
 def test_the_index_and_its_parts_are_not_indexed_themselves(client):
