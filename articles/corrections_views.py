@@ -1,19 +1,25 @@
 """The public log of corrections, clarifications and updates, newest first."""
 
+from django.utils import timezone
 from django.views.generic import ListView
 
 from newsroom.cache import shows
+from newsroom.pagination import BoundedPaginator
 
-from .models import Article, Correction
+from .models import Correction, public_at
 
 
 class CorrectionListView(ListView):
     paginate_by = 50
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
+        # A join on the article rather than "article in (every public article)": newest
+        # corrections first from their index, each article looked up by its key.
         return (
-            Correction.objects.filter(article__in=Article.objects.published())
+            Correction.objects.filter(public_at(timezone.now(), through="article__"))
             .select_related("article")
+            .only("kind", "text", "published_at", "article__slug", "article__headline")
             .order_by("-published_at", "-pk")
         )
 

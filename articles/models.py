@@ -155,7 +155,18 @@ class Article(models.Model):
         get_latest_by = "published_at"
         permissions = [("publish_article", "Can publish and unpublish articles")]
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"], name="article_status_published"),
+            # Listings newest first. With the expiry time, whether an article is public is read
+            # from the index alone, so counting or walking to a deep page reads no table row; with
+            # the last update, so is the sitemap index's date for each part.
+            models.Index(
+                fields=["status", "-published_at", "-id", "expires_at", "updated_at"], name="article_status_published"
+            ),
+            models.Index(
+                fields=["section", "status", "-published_at", "-id", "expires_at"], name="article_section_published"
+            ),
+            # Public articles by id: sitemap parts, and joins that ask whether the article of a
+            # byline or a correction is public.
+            models.Index(fields=["status", "id", "published_at", "expires_at"], name="article_status_id"),
             # The importer links previous/next stories by headline.
             models.Index(fields=["headline"], name="article_headline"),
             models.Index(fields=["previous_headline"], name="article_previous_headline"),
@@ -326,6 +337,10 @@ class ArticleAuthor(models.Model):
         verbose_name = "byline"
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="article_author_once"),
+        ]
+        indexes = [
+            # An author's articles from the index alone: their pages, counts and sitemap dates.
+            models.Index(fields=["author", "article"], name="articleauthor_author_article"),
         ]
 
     def __str__(self):

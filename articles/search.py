@@ -7,10 +7,18 @@ the summary and the body's text, stem English words, and weigh a match in the he
 in the summary above one in the body. Whatever a reader types is first reduced to plain words,
 so it is never read as search syntax and cannot cause an error; the words are then matched
 alike on both backends, every word required, and ranked with the same column weights.
+
+Ranking reads every match's index entry, and a common word matches much of the archive, so only
+the newest ``MAX_RESULTS`` matches are ranked: a search costs about the same whatever it matches.
+Readers who want older articles add words, or use the archive's dates.
+
+The archive's word filter (``headline_matches``) looks only at headlines and summaries, through
+an index of its own on PostgreSQL (migration 0011) and the FTS5 table's columns on SQLite.
 """
 
 import html
 import re
+import string
 from dataclasses import dataclass
 
 from django.db import connections
@@ -22,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .models import Article
 
 MAX_QUERY_LENGTH = 500
+MAX_RESULTS = 500
 MAX_TERMS = 10
 MAX_TERM_LENGTH = 50
 SNIPPET_WORDS = 36
@@ -66,50 +75,133 @@ def search_terms(query):
 
 def search_articles(query, queryset=None):
     """The articles of ``queryset`` (by default every published article) that contain every
-    word of ``query``, most relevant first, then newest first. Empty when the query has no
-    words worth searching for."""
+    word of ``query``: of the newest ``MAX_RESULTS`` of them, the most relevant first, then
+    newest first. Empty when the query has no words worth searching for."""
     queryset = Article.objects.published() if queryset is None else queryset
+    return rank(queryset, newest_matches(query, queryset)[:MAX_RESULTS], query)
+
+
+def newest_matches(query, queryset):
+    """The ids of the newest ``MAX_RESULTS`` articles of ``queryset`` that contain every word
+    of ``query``, newest first, and of one more when there are more; none when the query has
+    no words worth searching for."""
     terms = search_terms(query)
     if not terms:
+        return []
+    backend = BACKENDS[connections[queryset.db].vendor]
+    matching = queryset.filter(backend.matches(queryset.model, terms)).select_related(None).prefetch_related(None)
+    return list(matching.order_by("-published_at", "-pk").values_list("pk", flat=True)[: MAX_RESULTS + 1])
+
+
+def rank(queryset, ids, query):
+    """The articles of ``queryset`` among ``ids`` (``newest_matches``), most relevant to
+    ``query`` first, then newest first."""
+    if not ids:
         return queryset.none()
-    vendor = connections[queryset.db].vendor
-    matching = {"postgresql": _postgresql_search, "sqlite": _sqlite_search}[vendor](queryset, terms)
-    return matching.order_by("-search_rank", "-published_at", "-pk")
+    backend = BACKENDS[connections[queryset.db].vendor]
+    ranked = backend.ranked(queryset.filter(pk__in=ids), search_terms(query))
+    return ranked.order_by("-search_rank", "-published_at", "-pk")
 
 
-def _postgresql_search(queryset, terms):
+def headline_matches(queryset, query):
+    """The articles of ``queryset`` whose headline or summary contains every word of ``query``
+    (in any form: "prices" finds "price"); all of them when the query has no words worth
+    searching for."""
+    terms = search_terms(query)
+    if not terms:
+        return queryset
+    return queryset.filter(BACKENDS[connections[queryset.db].vendor].headline_matches(queryset.model, terms))
+
+
+def headline_words(table):
+    """PostgreSQL's words of a headline and its summary, as SQL: the expression migration 0011
+    indexes, which a query must repeat exactly for the index to serve it. Punctuation becomes
+    spaces first, as for the search index (migration 0005)."""
+    punctuation = string.punctuation.replace("'", "''")
+    spaces = " " * len(string.punctuation)
+    return f"to_tsvector('english', translate({table}.headline || ' ' || {table}.dek, '{punctuation}', '{spaces}'))"
+
+
+class PostgreSQLSearch:
     # Terms are letters and digits only, so quoting them is all the escaping tsquery needs.
-    every_term = " & ".join(f"'{term}'" for term in terms)
-    any_term = " | ".join(f"'{term}'" for term in terms)
-    column = f"{queryset.model._meta.db_table}.search_vector"
-    # Ranked on any term so that, as with bm25 on SQLite, each word's occurrences add up
-    # (ts_rank scores an AND query by the words' proximity instead), and divided by the
-    # logarithm of the article's length, as bm25 favours the shorter of two equal matches.
-    rank = RawSQL(
-        f"ts_rank(%s::float4[], {column}, to_tsquery('english', %s), 1)",
-        [[0.0, BODY_WEIGHT, DEK_WEIGHT, HEADLINE_WEIGHT], any_term],
-        output_field=FloatField(),
-    )
-    matches = RawSQL(f"{column} @@ to_tsquery('english', %s)", [every_term], output_field=BooleanField())
-    return queryset.filter(matches).annotate(search_rank=rank)
+
+    @staticmethod
+    def matches(model, terms):
+        every_term = " & ".join(f"'{term}'" for term in terms)
+        column = f"{model._meta.db_table}.search_vector"
+        return RawSQL(f"{column} @@ to_tsquery('english', %s)", [every_term], output_field=BooleanField())
+
+    @staticmethod
+    def ranked(queryset, terms):
+        any_term = " | ".join(f"'{term}'" for term in terms)
+        column = f"{queryset.model._meta.db_table}.search_vector"
+        # Ranked on any term so that, as with bm25 on SQLite, each word's occurrences add up
+        # (ts_rank scores an AND query by the words' proximity instead), and divided by the
+        # logarithm of the article's length, as bm25 favours the shorter of two equal matches.
+        rank = RawSQL(
+            f"ts_rank(%s::float4[], {column}, to_tsquery('english', %s), 1)",
+            [[0.0, BODY_WEIGHT, DEK_WEIGHT, HEADLINE_WEIGHT], any_term],
+            output_field=FloatField(),
+        )
+        return queryset.annotate(search_rank=rank)
+
+    @staticmethod
+    def headline_matches(model, terms):
+        every_term = " & ".join(f"'{term}'" for term in terms)
+        words = headline_words(model._meta.db_table).replace("%", "%%")  # "%" alone would be a placeholder
+        return RawSQL(
+            f"{words} @@ to_tsquery('english', %s)",
+            [every_term],
+            output_field=BooleanField(),
+        )
 
 
-def _sqlite_search(queryset, terms):
+class SQLiteSearch:
     # Terms are letters and digits only, so quoting them is all the escaping FTS5 needs.
-    every_term = " ".join(f'"{term}"' for term in terms)
-    table = queryset.model._meta.db_table
-    # extra(), because the ORM cannot join a table it has no model for, and ranking needs the
-    # join: bm25() in a subquery per article would count each word's articles again every time.
-    # The unary "+" keeps SQLite from looking up the index once per published article: it reads
-    # the index's matches once and fetches those articles by primary key.
-    # bm25() is lower for better matches; negated so that both backends sort on -search_rank.
-    return queryset.extra(
-        select={"search_rank": "-bm25(articles_article_fts, %s, %s, %s)"},
-        select_params=[HEADLINE_WEIGHT, DEK_WEIGHT, BODY_WEIGHT],
-        tables=["articles_article_fts"],
-        where=[f"+articles_article_fts.rowid = {table}.id", "articles_article_fts MATCH %s"],
-        params=[every_term],
-    )
+
+    @staticmethod
+    def _every_term(terms):
+        return " ".join(f'"{term}"' for term in terms)
+
+    @classmethod
+    def matches(cls, model, terms):
+        # The index's matches are read once into a list, without touching the articles; the unary
+        # "+" keeps SQLite from fetching and sorting every match, and has it walk the articles
+        # newest first instead, stopping at the MAX_RESULTS-th match. At worst (a word in no
+        # article) that is one pass over an index; sorting a common word's matches costs more.
+        return RawSQL(
+            f"+{model._meta.db_table}.id IN "
+            "(SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s)",
+            [cls._every_term(terms)],
+            output_field=BooleanField(),
+        )
+
+    @classmethod
+    def ranked(cls, queryset, terms):
+        # extra(), because the ORM cannot join a table it has no model for, and ranking needs the
+        # join: bm25() only works in the query that matches. The articles are the few candidates,
+        # each looked up in the index by rowid.
+        # bm25() is lower for better matches; negated so that both backends sort on -search_rank.
+        table = queryset.model._meta.db_table
+        return queryset.extra(
+            select={"search_rank": "-bm25(articles_article_fts, %s, %s, %s)"},
+            select_params=[HEADLINE_WEIGHT, DEK_WEIGHT, BODY_WEIGHT],
+            tables=["articles_article_fts"],
+            where=[f"articles_article_fts.rowid = {table}.id", "articles_article_fts MATCH %s"],
+            params=[cls._every_term(terms)],
+        )
+
+    @classmethod
+    def headline_matches(cls, model, terms):
+        return RawSQL(
+            f"{model._meta.db_table}.id IN "
+            "(SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s)",
+            [f"{{headline dek}} : ({cls._every_term(terms)})"],
+            output_field=BooleanField(),
+        )
+
+
+BACKENDS = {"postgresql": PostgreSQLSearch, "sqlite": SQLiteSearch}
 
 
 def _stem(word):

@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 
 from newsroom.cache import cached_for_content, shows
 from newsroom.http import LastModifiedMixin
+from newsroom.pagination import BoundedPaginator
 from newsroom.renditions import responsive_image
 
 from .filters import ArchiveFilter, published_authors
@@ -47,11 +48,13 @@ def _neighbour(direction):
     id, so articles published at the same instant are not skipped), as subqueries."""
     published = Article.objects.published()
     at, pk = OuterRef("published_at"), OuterRef("pk")
+    # The bound outside the OR is what lets the index scan start at this article rather than at
+    # the newest or oldest one.
     if direction == "previous":
-        candidates = published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        candidates = published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk), published_at__lte=at)
         candidates = candidates.order_by("-published_at", "-pk")
     else:
-        candidates = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+        candidates = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk), published_at__gte=at)
         candidates = candidates.order_by("published_at", "pk")
     return {
         f"{direction}_pk": Subquery(candidates.values("pk")[:1]),
@@ -128,6 +131,7 @@ class SectionDetailView(LastModifiedMixin, ListView):
     template_name = "articles/section_detail.html"
     context_object_name = "articles"
     paginate_by = 20
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
@@ -142,11 +146,13 @@ class SectionDetailView(LastModifiedMixin, ListView):
 
 class ArchiveView(LastModifiedMixin, FilterView):
     """Every published article, filtered by text, author, section and date range. Invalid
-    filter input shows the form's errors and an empty list."""
+    filter input shows the form's errors and an empty list. Like every list, it offers the
+    first ``MAX_PAGES`` pages (newsroom/pagination.py); the dates reach further back."""
 
     filterset_class = ArchiveFilter
     template_name = "articles/archive.html"
     paginate_by = 20
+    paginator_class = BoundedPaginator
     strict = True
 
     def get_queryset(self):

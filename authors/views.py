@@ -1,32 +1,42 @@
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import ListView
 
-from articles.models import Article
+from articles.filters import published_authors
+from articles.models import ArticleAuthor, public_at
 from articles.views import public_articles, shows_articles
 from newsroom.cache import shows
 from newsroom.http import LastModifiedMixin
+from newsroom.pagination import BoundedPaginator
 
 from .models import Author
 
 
 class AuthorListView(ListView):
-    """Everyone with at least one published article, with how many."""
+    """Everyone with at least one published article, with how many: the page's authors first,
+    then their articles counted, so that only the bylines of the fifty authors shown are read."""
 
     context_object_name = "authors"
     paginate_by = 50
 
     def get_queryset(self):
-        published = Q(bylines__article__in=Article.objects.published())
-        return (
-            Author.objects.annotate(article_count=Count("bylines", filter=published, distinct=True))
-            .filter(article_count__gt=0)
-            .order_by("name", "pk")
-        )
+        return published_authors()
 
     def get_context_data(self, **kwargs):
         shows(self.request, "list:authors", "sections")
-        return super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
+        authors = list(context["object_list"])
+        public_bylines = ArticleAuthor.objects.filter(public_at(timezone.now(), through="article__"))
+        counts = dict(
+            public_bylines.filter(author__in=authors)
+            .order_by()
+            .values_list("author")
+            .annotate(articles=Count("article_id"))
+        )
+        for author in authors:
+            author.article_count = counts.get(author.pk, 0)
+        return {**context, "object_list": authors, "authors": authors}
 
 
 class AuthorDetailView(LastModifiedMixin, ListView):
@@ -35,6 +45,7 @@ class AuthorDetailView(LastModifiedMixin, ListView):
     template_name = "authors/author_detail.html"
     context_object_name = "articles"
     paginate_by = 20
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
+from articles import sitemaps
 from articles.views import ticker_json
 
 from . import media, seo, views
@@ -21,12 +21,18 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     re_path(r"^_blocks/(?P<name>[a-z-]+)/(?P<argument>[0-9]*)$", block_page, name="block"),
     path("robots.txt", cache_public_page(seo.RobotsView.as_view()), name="robots"),
-    path("sitemap.xml", cache_public_page(sitemap, tags=SITEMAP_TAGS), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cache_public_page(sitemaps.index, tags=SITEMAP_TAGS), name="sitemap"),
     path(
         "sitemap-news.xml",
-        cache_public_page(sitemap, tags=SITEMAP_TAGS),
-        {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
+        cache_public_page(sitemap, params=("p",), tags=SITEMAP_TAGS),
+        {"sitemaps": sitemaps.NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
         name="news-sitemap",
+    ),
+    # After the news sitemap, whose address this pattern would take too.
+    path(
+        "sitemap-<slug:section>.xml",
+        cache_public_page(sitemaps.part, params=("p",), tags=SITEMAP_TAGS),
+        name="sitemap-section",
     ),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),

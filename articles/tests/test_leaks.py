@@ -2,6 +2,7 @@
 scheduled article before its time or an expired one; nor their authors, images, corrections or
 ticker items. Every public URL is read whole, structured data and feeds included."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -125,7 +126,7 @@ PUBLIC_PAGES = [
     ("/feeds/sections/energy/atom/", 200, ["Oil falls"]),
     ("/feeds/authors/ann-lee/", 200, ["Oil falls"]),
     ("/feeds/authors/ann-lee/atom/", 200, ["Oil falls"]),
-    ("/sitemap.xml", 200, ["/articles/oil-falls/", "/authors/ann-lee/"]),
+    ("/sitemap.xml", 200, ["/sitemap-articles.xml", "/sitemap-sections.xml", "/sitemap-authors.xml"]),
     ("/sitemap-news.xml", 200, ["/articles/oil-falls/"]),
     ("/ticker.json", 200, ["Public flash"]),
     ("/corrections/", 200, ["Public correction."]),
@@ -147,6 +148,17 @@ def test_hidden_articles_reach_no_public_page(client, newsroom, url, status, sho
     text = response.content.decode()
     for proof in shown:
         assert (image_stem(Article.objects.get(slug="oil-falls")) if proof is PUBLIC_IMAGE else proof) in text
+    assert leaks(text, newsroom) == []
+
+
+def test_hidden_articles_reach_no_part_of_the_sitemap(client, newsroom):
+    index = client.get("/sitemap.xml").content.decode()
+    parts = [client.get(part) for part in re.findall(r"<loc>http://testserver(/sitemap-[^<]+)</loc>", index)]
+
+    assert [part.status_code for part in parts] == [200] * len(parts)
+    text = "".join(part.content.decode() for part in parts)
+    assert "/articles/oil-falls/" in text
+    assert "/authors/ann-lee/" in text
     assert leaks(text, newsroom) == []
 
 

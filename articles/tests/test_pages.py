@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -455,6 +456,97 @@ def test_archive_queries_do_not_grow_with_articles_or_authors(client, django_ass
 
     assert response.status_code == 200
     assert len(card_headlines(response.text)) == (0 if query == "author=nobody" else min(rows, 20))
+
+
+@pytest.fixture
+def two_pages_at_most(monkeypatch):
+    monkeypatch.setattr("newsroom.pagination.MAX_PAGES", 2)
+
+
+def test_the_archive_offers_its_newest_pages_and_says_the_dates_reach_older_ones(client, two_pages_at_most):
+    for number in range(45):
+        make_article(headline=f"Story {number:02}", published_at=hours_ago(100 - number))
+
+    first = client.get("/archive/").text
+    last = client.get("/archive/?page=2").text
+
+    assert (
+        '<p class="count">More than 40 articles: the newest 40 are listed, and the dates above reach older ones.</p>'
+        in first
+    )
+    assert "Page 1 of 2" in first
+    assert card_headlines(last) == [f"Story {number:02}" for number in range(24, 4, -1)]
+    assert 'rel="next"' not in last
+    assert client.get("/archive/?page=3").status_code == 404
+
+
+def test_the_archive_narrowed_by_date_reaches_the_oldest_articles(client, two_pages_at_most):
+    day = datetime(2025, 3, 10, 12, tzinfo=UTC)
+    for number in range(45):
+        make_article(headline=f"Story {number:02}", published_at=day + timedelta(days=number))
+
+    page = client.get("/archive/?published_before=2025-03-14").text
+
+    assert '<p class="count">5 articles</p>' in page
+    assert card_headlines(page) == [f"Story {number:02}" for number in range(4, -1, -1)]
+
+
+@pytest.mark.parametrize("url", ["/archive/?page=3", "/archive/?page=2000", "/archive/?q=story&page=2000"])
+def test_a_page_past_those_offered_is_a_404_found_without_reading_articles(
+    client, django_assert_num_queries, two_pages_at_most, url
+):
+    for _ in range(45):
+        make_article(headline="Story")
+
+    # Only the breaking-news ticker of the 404 page.
+    with django_assert_num_queries(1):
+        response = client.get(url)
+
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+@pytest.mark.parametrize("url", ["/sections/energy/", "/authors/ann-lee/"])
+def test_section_and_author_pages_offer_their_newest_pages(client, two_pages_at_most, url):
+    energy, ann = make_section(slug="energy"), make_author(name="Ann Lee")
+    for number in range(45):
+        make_article(headline=f"Story {number:02}", section=energy, authors=[ann], published_at=hours_ago(100 - number))
+
+    last = client.get(f"{url}?page=2").text
+
+    assert "Page 2 of 2" in last
+    assert card_headlines(last) == [f"Story {number:02}" for number in range(24, 4, -1)]
+    assert 'rel="next"' not in last
+    assert client.get(f"{url}?page=3").status_code == 404
+
+
+def test_archive_words_are_whole_words_in_any_form(client):
+    make_article(headline="Turmoil in the markets", published_at=hours_ago(3))
+    make_article(headline="Oil price rises", published_at=hours_ago(2))
+    make_article(headline="Quiet day", dek="Oil prices held steady.", published_at=hours_ago(1))
+    make_article(headline="Gas", body="<p>Oil prices fell.</p>")
+
+    assert card_headlines(client.get("/archive/?q=oil+prices").text) == ["Quiet day", "Oil price rises"]
+    assert card_headlines(client.get("/archive/?q=turmoil").text) == ["Turmoil in the markets"]
+
+
+def test_archive_words_without_a_word_worth_searching_for_filter_nothing(client):
+    make_article(headline="The end")
+
+    assert card_headlines(client.get("/archive/?q=the+of").text) == ["The end"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own index of headline words")
+def test_archive_words_are_found_through_the_headline_index():
+    from articles.search import headline_matches
+
+    # A handful of rows is read fastest without an index: forbid that, so that the plan shows
+    # whether the index can serve the filter at all.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = headline_matches(Article.objects.all(), "oil prices").order_by().explain()
+
+    assert "article_headline_words" in plan
 
 
 # The ticker

@@ -43,8 +43,6 @@ REVIEWED = {
     ("articles/services.py", "{f'{field}_article': None}"),
     ("articles/services.py", "{named: ''}"),
     ("articles/services.py", "{f'{field}_article': Subquery(first_with_headline)}"),
-    # newest_publication(**filters): called with literal keyword arguments only.
-    ("articles/sitemaps.py", "filters"),
     # _neighbour("previous") / _neighbour("next"): literal arguments.
     ("articles/views.py", "_neighbour('previous')"),
     ("articles/views.py", "_neighbour('next')"),

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from articles import search, search_views
 from articles.models import Article
 from articles.search import Highlighter, search_articles, search_terms
 from newsroom.settings.base import BASE_DIR
@@ -366,13 +367,37 @@ def test_the_page_takes_four_queries_however_many_results(client, django_assert_
             published_at=hours_ago(number + 1),
         )
 
-    # The count, the page of articles with their sections, their bylines with their authors,
-    # and the breaking-news ticker every page shows.
+    # The newest matches, the page of them with their sections, their bylines with their
+    # authors, and the breaking-news ticker every page shows.
     with django_assert_num_queries(4):
         response = client.get("/search/", {"q": "election"})
 
     assert response.status_code == 200
     assert len(response.context["results"]) == min(matching, 20)
+
+
+def test_only_the_newest_matches_are_ranked_and_the_page_says_there_are_more(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    monkeypatch.setattr(search_views, "MAX_RESULTS", 3)
+    make_article(headline="Election election election", published_at=hours_ago(5))
+    for hours in (4, 3, 2, 1):
+        make_article(headline=f"Story {hours}", body="<p>An election.</p>", published_at=hours_ago(hours))
+
+    response = client.get("/search/", {"q": "election"})
+
+    assert headlines("election") == ["Story 1", "Story 2", "Story 3"]
+    assert [result.article.headline for result in response.context["results"]] == ["Story 1", "Story 2", "Story 3"]
+    assert "More than 3 results for “election”: the newest 3, most relevant first" in response.content.decode()
+    assert client.get("/search/", {"q": "election", "page": 2}).status_code == 404
+
+
+def test_exactly_as_many_matches_as_are_ranked_says_how_many(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    monkeypatch.setattr(search_views, "MAX_RESULTS", 3)
+    for hours in (3, 2, 1):
+        make_article(headline=f"Election {hours}", published_at=hours_ago(hours))
+
+    assert "3 results for “election”" in client.get("/search/", {"q": "election"}).content.decode()
 
 
 def test_results_are_paginated_keeping_the_query(client):

@@ -821,3 +821,14 @@ def test_a_block_on_its_own_is_named_by_what_it_shows(client, scene, settings):
     assert "Gas rises" in more.text and "Oil falls" not in more.text
     assert {"list:latest", f"card:{gas.pk}"} <= set(more["Surrogate-Key"].split())
     assert client.get("/_blocks/no-such-block/").status_code == 404
+
+
+def test_each_page_of_a_sitemap_part_is_cached_on_its_own(client, scene):
+    for number in range(3):
+        make_article(headline=f"Filler {number}", slug=f"filler-{number}")
+    part = client.get("/sitemap.xml").text
+    first_part = re.search(r"<loc>http://testserver(/sitemap-[a-z-]+\.xml)", part).group(1)
+    first, second = client.get(first_part), client.get(f"{first_part}?p=2")
+    assert first.status_code == 200
+    assert second.status_code in (200, 404)
+    assert second.content != first.content  # not the first page's copy

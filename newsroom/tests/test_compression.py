@@ -164,7 +164,7 @@ def test_every_page_type_is_sent_compressed_in_the_coding_asked_for(client, site
     [
         ("/feeds/latest/", "application/rss+xml"),
         ("/feeds/latest/atom/", "application/atom+xml"),
-        ("/sitemap.xml", "application/xml"),
+        ("/sitemap-articles.xml", "application/xml"),
         ("/sitemap-news.xml", "application/xml"),
         ("/ticker.json", "application/json"),
     ],
