@@ -55,6 +55,7 @@ WORKERS = 2
 READERS_GOAL = 0.8
 VISIBLE_GOAL_SECONDS = 2.0
 BUSTING_GOAL = 0.5
+FIRST_PAGE_SECONDS = 300
 DELAY_BUCKETS = (0.25, 0.5, 1.0, 1.5, 2.0)
 DATABASES = ("sqlite", "postgres")
 DATABASE_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
@@ -260,9 +261,25 @@ class Bench:
         stack.callback(self.server.stop)
         self.server.start()
         self.pids = self.server.pids()
+        self.first_pages = self.first_page_of_each_worker()
         for path in ["/", "/sitemap.xml", *(path for _, path in self.read)]:
             if (status := self.server.get(path).status) != 200:
                 raise Failure(f"{path} answered {status} before any load")
+
+    def first_page_of_each_worker(self):
+        """Seconds each new worker took to serve its first page. The first request a process
+        serves reads the purge log and purges what time changed in the last PAGE_CACHE_SECONDS
+        + 60 s, which just after an import is every imported article."""
+        first, started = {}, time.monotonic()
+        while len(first) < WORKERS:
+            if time.monotonic() - started > FIRST_PAGE_SECONDS:
+                raise Failure(f"not every worker had served a page {FIRST_PAGE_SECONDS} s after gunicorn started")
+            response = self.server.get("/", timeout=FIRST_PAGE_SECONDS)
+            if response.status != 200:
+                raise Failure(f"/ answered {response.status} as the first page")
+            first.setdefault(response.headers["X-Served-By"], response.seconds)
+        print("  a new worker's first page: " + ", ".join(f"{value:.1f} s" for value in first.values()), flush=True)
+        return list(first.values())
 
     def wrk(self, title, script_args, seconds):
         running = wrk(self.server.port, seconds, script_args, self.log, f"{self.name}: {title}")
@@ -444,6 +461,11 @@ def report(benches, mode, redis_version, started):
         f"Machine: {os.cpu_count()} cores, {cpu[1] if cpu else 'unknown CPU'}; load average at the end "
         f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}.",
         "",
+        "A new worker's first page (/, before any load; it purges what was published in the last "
+        "PAGE_CACHE_SECONDS + 60 s, which here is every imported article): "
+        + "; ".join(f"{bench.name} " + ", ".join(f"{value:.1f} s" for value in bench.first_pages) for bench in benches)
+        + ".",
+        "",
         "## Breaking news",
         "",
         f"| | {names} |",
@@ -584,7 +606,7 @@ def main():
                 with contextlib.ExitStack() as database_stack:
                     bench.run(database_stack)
                 benches.append(bench)
-        except Failure as error:
+        except (Failure, OSError) as error:
             print(f"breaking_news.py: {error}", file=sys.stderr)
             return 2
     summary = report(benches, mode, redis_version, started)

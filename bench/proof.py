@@ -241,8 +241,8 @@ class Response:
     seconds: float
 
 
-def fetch(port, path, method="GET", headers=None, body=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+def fetch(port, path, method="GET", headers=None, body=None, timeout=20):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     started = time.perf_counter()
     try:
         connection.request(method, path, body=body, headers=headers or {})
