@@ -106,6 +106,7 @@ class Load:
     max_ms: float
     socket_errors: int
     bytes: int
+    worker_cpu: float = 0.0  # CPU seconds the gunicorn workers used during the run
 
     def failures(self):
         """Responses that were not 200, and socket errors, described; empty when there were none."""
@@ -149,6 +150,12 @@ def wrk(port, seconds, script_args, log, title, connections=CONNECTIONS):
             )
 
     return Running()
+
+
+def cpu_seconds(pid):
+    """User and system CPU time process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_idle(port, seconds=120):
@@ -282,11 +289,15 @@ class Bench:
         return list(first.values())
 
     def wrk(self, title, script_args, seconds):
+        cpu = self.worker_cpu()
         running = wrk(self.server.port, seconds, script_args, self.log, f"{self.name}: {title}")
         try:
-            return running.result()
+            return replace(running.result(), worker_cpu=self.worker_cpu() - cpu)
         finally:
             running.stop()
+
+    def worker_cpu(self):
+        return sum(cpu_seconds(pid) for pid in self.pids[1:])
 
     def breaking_news(self):
         mode = self.mode
@@ -298,9 +309,18 @@ class Bench:
         self.loads["after"] = self.measure("readers only, again", readers, mode.seconds)
         ratio = self.loads["edits"].rps / statistics.mean([self.loads["before"].rps, self.loads["after"].rps])
         self.ratio = ratio
+        # The same comparison by the workers' CPU time per response, which depends much less on
+        # what else the machine runs meanwhile. The editor's own page requests count as responses.
+        polls = sum(edit["answers"] for edit in self.edits)
+        self.cpu_ms = {
+            key: 1000 * load.worker_cpu / (load.requests + (polls if key == "edits" else 0))
+            for key, load in self.loads.items()
+        }
+        self.cpu_ratio = statistics.mean([self.cpu_ms["before"], self.cpu_ms["after"]]) / self.cpu_ms["edits"]
         shown = [edit["visible_after"] for edit in self.edits if edit["visible_after"] is not None]
         print(
-            f"  ratio {ratio:.2f}; {len(self.edits)} edits, visible within {VISIBLE_GOAL_SECONDS:g} s: "
+            f"  ratio {ratio:.2f} ({self.cpu_ratio:.2f} by CPU per response); {len(self.edits)} edits, "
+            f"visible within {VISIBLE_GOAL_SECONDS:g} s: "
             f"{sum(delay <= VISIBLE_GOAL_SECONDS for delay in shown)}, slowest "
             + (f"{max(shown):.2f} s" if shown else "none shown"),
             flush=True,
@@ -335,11 +355,13 @@ class Bench:
         try:
             if editor.stdout.readline().strip() != "ready":
                 raise Failure(f"the editor did not start: {shlex.join(command)}")
+            cpu = self.worker_cpu()
             running = wrk(self.server.port, self.mode.seconds, readers, self.log, f"{self.name}: readers + edits")
             time.sleep(1)
             editor.stdin.write("go\n")
             editor.stdin.flush()
-            load = running.result()
+            load = replace(running.result(), worker_cpu=self.worker_cpu() - cpu)
+            self.editor_cpu = cpu_seconds(editor.pid)
             editor.wait(60)
             if editor.returncode:
                 raise Failure(f"the editor exited with status {editor.returncode}")
@@ -479,6 +501,12 @@ def report(benches, mode, redis_version, started):
     row("readers + one edit a second: req/s", lambda b: rps(b.loads["edits"]))
     row("readers only, again: req/s", lambda b: rps(b.loads["after"]))
     row(f"**ratio** with edits (goal ≥ {READERS_GOAL})", lambda b: f"**{b.ratio:.2f}×**")
+    row(
+        "workers' CPU ms per response: readers only / with edits / again",
+        lambda b: " / ".join(f"{b.cpu_ms[key]:.2f}" for key in ("before", "edits", "after")),
+    )
+    row("ratio by CPU per response", lambda b: f"{b.cpu_ratio:.2f}×")
+    row("the editor process's CPU", lambda b: f"{100 * b.editor_cpu / b.mode.seconds:.0f}% of a core")
     row("p50 / p99 ms, readers only", lambda b: latencies(b.loads["before"]))
     row("p50 / p99 ms, with edits", lambda b: latencies(b.loads["edits"]))
     row("p50 / p99 ms, readers only again", lambda b: latencies(b.loads["after"]))
