@@ -192,16 +192,18 @@ class Redis:
 
 
 class Server:
-    """gunicorn serving newsroom.wsgi with sync workers."""
+    """gunicorn serving ``app`` (newsroom.wsgi) with sync workers, one per core unless told."""
 
-    def __init__(self, env, log):
+    def __init__(self, env, log, *, app="newsroom.wsgi", workers=None):
         self.env = env
         self.log = log
+        self.app = app
+        self.workers = workers or os.cpu_count() or 2
         self.port = free_port()
         self.process = None
 
     def start(self):
-        command = [GUNICORN, "newsroom.wsgi", "--chdir", BASE_DIR, "--workers", str(os.cpu_count() or 2)]
+        command = [GUNICORN, self.app, "--chdir", BASE_DIR, "--workers", str(self.workers)]
         command += ["--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}"]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
@@ -240,8 +242,8 @@ class Response:
     seconds: float
 
 
-def fetch(port, path, method="GET", headers=None, body=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+def fetch(port, path, method="GET", headers=None, body=None, timeout=20):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     started = time.perf_counter()
     try:
         connection.request(method, path, body=body, headers=headers or {})
