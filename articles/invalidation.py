@@ -2,7 +2,8 @@
 
 - ``article:<pk>``: the article's own page;
 - ``card:<pk>``: what lists and neighbouring articles show of it (headline, summary, address,
-  times, section, authors, image); ``cards``: any card at all (the sitemaps);
+  times, section, authors, image); ``cards``: any card at all, and the start of a body that has
+  no summary (the feeds and sitemaps);
 - ``list:latest``, ``list:section:<pk>``, ``list:author:<pk>``: which articles a list holds and
   in what order (home, archive, feeds, sitemaps, "more top reads"; a section's; an author's);
 - ``list:authors``, ``list:corrections``: the authors index and the corrections log;
@@ -78,8 +79,13 @@ def place_tags(article_pk, values, author_pks):
     return tags
 
 
+# More articles than this appearing or going at once (a big import seen by a new process) purge
+# everything: working out each one's lists and neighbours would cost more than rendering again.
+DUE_AT_ONCE = 20
+
+
 def _article_values(pk):
-    return Article.objects.filter(pk=pk).values(*CARD_FIELDS).first()
+    return Article.objects.filter(pk=pk).values(*CARD_FIELDS, "body").first()
 
 
 def remember_article(sender, instance, raw=False, **kwargs):
@@ -95,6 +101,8 @@ def article_saved(sender, instance, created, raw=False, **kwargs):
     tags = {f"article:{instance.pk}"}
     if before is None or any(before[name] != after[name] for name in CARD_FIELDS):
         tags |= {f"card:{instance.pk}", "cards"}
+    elif not instance.dek and before["body"] != instance.body:
+        tags.add("cards")  # feeds show the start of the body when there is no summary
     now = timezone.now()
     moved = before is None or any(before[name] != after[name] for name in PLACE_FIELDS)
     if moved or (before is not None and _public(before, now) != _public(after, now)):
@@ -159,7 +167,13 @@ def due(since, until):
     appeared = Q(published_at__gt=since, published_at__lte=until)
     expired = Q(expires_at__gt=since, expires_at__lte=until)
     changes = []
-    articles = Article.objects.filter(appeared | expired, status=Article.Status.PUBLISHED).values(*CARD_FIELDS, "pk")
+    articles = list(
+        Article.objects.filter(appeared | expired, status=Article.Status.PUBLISHED).values(*CARD_FIELDS, "pk")[
+            : DUE_AT_ONCE + 1
+        ]
+    )
+    if len(articles) > DUE_AT_ONCE:
+        return [({cache.EVERYTHING}, until)]
     for values in articles:
         authors = list(ArticleAuthor.objects.filter(article=values["pk"]).values_list("author_id", flat=True))
         instant = values["expires_at"] if since < (values["expires_at"] or since) <= until else values["published_at"]

@@ -628,7 +628,8 @@ def save_draft_of_the_story(scene):
 @pytest.mark.parametrize(
     ("change", "stale"),
     [
-        (edit_body, {"/articles/oil-falls/"}),
+        # The story has no summary: the latest feed shows the start of its body.
+        (edit_body, {"/articles/oil-falls/", "/feeds/latest/"}),
         (
             edit_headline,
             {
@@ -832,3 +833,25 @@ def test_each_page_of_a_sitemap_part_is_cached_on_its_own(client, scene):
     assert first.status_code == 200
     assert second.status_code in (200, 404)
     assert second.content != first.content  # not the first page's copy
+
+
+def test_a_body_edit_of_an_article_without_a_summary_refreshes_the_lists_showing_its_start(
+    client, scene, django_capture_on_commit_callbacks
+):
+    assert "Body of article" in assert_cached(client, "/feeds/latest/").text
+    with django_capture_on_commit_callbacks(execute=True):
+        scene.story.body = "<p>Prices fell again in the afternoon.</p>"
+        scene.story.save()
+    assert "Prices fell again in the afternoon." in client.get("/feeds/latest/").text
+
+
+def test_a_new_process_after_a_big_import_purges_everything_at_once_instead_of_article_by_article(
+    client, django_assert_max_num_queries
+):
+    from newsroom import cache as pages
+
+    for number in range(25):
+        make_article(headline=f"Imported {number}", slug=f"imported-{number}", published_at=hours_ago(0.01))
+    pages.forget()  # a process starting now
+    with django_assert_max_num_queries(30):
+        assert client.get("/").status_code == 200
