@@ -469,7 +469,11 @@ def delay_distribution(edits):
 def report(benches, mode, redis_version, started):
     cpu = re.search(r"^model name\s*: (.*)$", Path("/proc/cpuinfo").read_text(), re.M)
     commit = run(["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR).strip()
-    dirty = " (with uncommitted changes)" if run(["git", "status", "--porcelain", "--", "."], cwd=BASE_DIR) else ""
+    dirty = (
+        " (with uncommitted changes)"
+        if run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=BASE_DIR)
+        else ""
+    )
     names = " | ".join(bench.name for bench in benches)
     lines = [
         f"# Breaking news and cache busting, {started:%Y-%m-%d %H:%M}",
