@@ -827,12 +827,15 @@ def test_a_block_on_its_own_is_named_by_what_it_shows(client, scene, settings):
 def test_each_page_of_a_sitemap_part_is_cached_on_its_own(client, scene):
     for number in range(3):
         make_article(headline=f"Filler {number}", slug=f"filler-{number}")
-    part = client.get("/sitemap.xml").text
-    first_part = re.search(r"<loc>http://testserver(/sitemap-[a-z-]+\.xml)", part).group(1)
-    first, second = client.get(first_part), client.get(f"{first_part}?p=2")
+    index = client.get("/sitemap.xml").text
+    # Parts are numbered by id range, so the first part that lists an article need not be p=1
+    # when earlier tests in this process have used up ids.
+    address, number = re.search(r"<loc>http://testserver(/sitemap-articles\.xml)(?:\?p=(\d+))?<", index).groups()
+    number = int(number or 1)
+    first, other = client.get(f"{address}?p={number}"), client.get(f"{address}?p={number + 1}")
     assert first.status_code == 200
-    assert second.status_code in (200, 404)
-    assert second.content != first.content  # not the first page's copy
+    assert other.status_code in (200, 404)
+    assert other.content != first.content  # not the first page's copy
 
 
 def test_a_body_edit_of_an_article_without_a_summary_refreshes_the_lists_showing_its_start(
