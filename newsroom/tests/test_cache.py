@@ -938,3 +938,36 @@ def test_a_new_process_after_a_big_import_purges_everything_at_once_instead_of_a
     pages.forget()  # a process starting now
     with django_assert_max_num_queries(30):
         assert client.get("/").status_code == 200
+
+
+def test_the_next_instant_time_changes_a_page_is_the_earliest_of_each_kind(clock):
+    from articles.invalidation import next_due
+
+    assert next_due() is None
+    make_article(headline="Scheduled", published_at=NOW + timedelta(hours=3))
+    make_article(headline="Expiring", published_at=NOW - timedelta(hours=3), expires_at=NOW + timedelta(hours=2))
+    make_article(headline="Expired", published_at=NOW - timedelta(hours=3), expires_at=NOW - timedelta(hours=2))
+    make_article(headline="Draft", status=Article.Status.DRAFT, published_at=NOW + timedelta(minutes=5))
+    assert next_due() == (NOW + timedelta(hours=2)).timestamp()
+    make_ticker_item(text="Polls close", starts_at=NOW - timedelta(minutes=1), expires_at=NOW + timedelta(minutes=90))
+    assert next_due() == (NOW + timedelta(minutes=90)).timestamp()
+    make_ticker_item(text="Results", starts_at=NOW + timedelta(minutes=30))
+    assert next_due() == (NOW + timedelta(minutes=30)).timestamp()
+
+
+def test_the_next_instant_is_read_from_indexes_not_from_every_article(clock):
+    """Each query starts an index at now (SQLite: SEARCH, PostgreSQL: an Index Cond) rather than
+    reading every article or item; PostgreSQL is told to avoid whole-table scans, as with the
+    few rows of a test it would prefer them."""
+    from articles.invalidation import next_due
+
+    with CaptureQueriesContext(connection) as queries:
+        next_due()
+    assert len(queries) == 4
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        for query in queries.captured_queries:
+            cursor.execute(("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ") + query["sql"])
+            plan = " ".join(str(row) for row in cursor.fetchall())
+            assert ("SEARCH" if connection.vendor == "sqlite" else "Index Cond") in plan, (query["sql"], plan)
