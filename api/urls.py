@@ -1,6 +1,7 @@
 """/api/v1/: the API's views (api/views.py) behind the rate limit and the page cache. A request
-for an article in ninjs by its Accept header is served the .ninjs address's response, so the
-page cache, keyed by address, never mixes the two."""
+for an article in ninjs by its Accept header is answered by the .ninjs view without the page
+cache, which keys by address alone and would otherwise mix the two (the .ninjs address itself is
+cached)."""
 
 from functools import wraps
 
@@ -41,12 +42,13 @@ def _negotiated(json_view, ninjs_view):
 
 
 by_name = {}
+ninjs_view = next(pattern.callback for pattern in patterns if pattern.name == "article-ninjs")
 for pattern in patterns:
     if pattern.name in ("openapi-json", "openapi-view"):
         continue  # the schema and its docs change only with the code
     pattern.callback = _cached(pattern.callback)
     by_name[pattern.name] = pattern
-by_name["article"].callback = _negotiated(by_name["article"].callback, by_name["article-ninjs"].callback)
+by_name["article"].callback = _negotiated(by_name["article"].callback, ninjs_view)
 for pattern in patterns:
     pattern.callback = rate_limited(pattern.callback)
 

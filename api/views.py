@@ -7,7 +7,7 @@ front of it with the rate limit (api/keys.py). Nothing here writes.
 """
 
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 
 from articles.models import ArticleAuthor, SlugRedirect
@@ -56,11 +56,15 @@ api = NinjaAPI(
 )
 
 
+# A date (the whole day) or a time: tried as a date first, as "2026-11-29" is also a time.
+DayOrTime = Annotated[date | datetime, Field(union_mode="left_to_right")]
+
+
 class ArticleFilters(Schema):
     section: str | None = None
     author: str | None = None
-    published_after: datetime | date | None = None
-    published_before: datetime | date | None = None
+    published_after: DayOrTime | None = None
+    published_before: DayOrTime | None = None
     updated_since: datetime | None = None
     body: Literal["html", "text"] = "html"
     cursor: str | None = None
