@@ -92,7 +92,7 @@ def backoff(attempts):
     """Seconds before the next attempt after ``attempts`` failed ones: exponential, with jitter
     (between half and all of it) so that receivers coming back are not hit all at once."""
     delay = min(settings.WEBHOOK_FIRST_RETRY_SECONDS * BACKOFF_FACTOR ** (attempts - 1), MAX_BACKOFF_SECONDS)
-    return delay * random.uniform(0.5, 1.0)  # noqa: S311: jitter, not a secret
+    return delay * random.uniform(0.5, 1.0)
 
 
 def claim(delivery_pk, now):
