@@ -15,6 +15,7 @@ $(VENV)/.installed: $(PY) requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The background worker (webhook deliveries) runs beside the server and stops with it.
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_seeds
@@ -22,7 +23,6 @@ run: $(VENV)/.installed
 	@echo "Site:  http://$(HOST):$(PORT)/"
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
 	@echo "API:   http://$(HOST):$(PORT)/api/v1/docs/"
-	# The background worker (webhook deliveries) runs beside the server and stops with it.
 	$(PY) manage.py worker --no-reload -v0 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
