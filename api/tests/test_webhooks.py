@@ -202,7 +202,7 @@ def test_a_scheduled_article_is_published_by_time(subscription, time_machine):
 # Delivery by a real worker to a real receiver
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_deliveries_are_signed_and_retried_until_the_receiver_accepts(start_worker):
     subscription = subscribe("http://placeholder/")
     receiver = Receiver(subscription.secret, answers=[500, 503])
@@ -229,7 +229,7 @@ def test_deliveries_are_signed_and_retried_until_the_receiver_accepts(start_work
         receiver.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_receiver_that_never_answers_holds_up_no_save(start_worker, client):
     subscription = subscribe("http://placeholder/")
     receiver = Receiver(subscription.secret, answers=["hang"] * 10, hang_seconds=5)
@@ -253,7 +253,7 @@ def test_a_receiver_that_never_answers_holds_up_no_save(start_worker, client):
         receiver.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_mid_delivery_loses_nothing_and_the_receiver_sees_it_once(start_worker):
     subscription = subscribe("http://placeholder/")
     receiver = Receiver(subscription.secret, answers=["hang"], hang_seconds=3)
@@ -278,7 +278,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_the_receiver_sees_it_onc
         receiver.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_after_a_day_of_failures_the_delivery_fails_and_the_subscription_is_marked(start_worker, client):
     subscription = subscribe("http://placeholder/")
     receiver = Receiver(subscription.secret, answers=[500] * 100)
