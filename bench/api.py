@@ -120,6 +120,15 @@ def wait_idle(port, seconds=120):
     raise Failure(f"gunicorn on port {port} was still busy {seconds} s after wrk stopped")
 
 
+def worker_cpu(server):
+    """User and system CPU seconds gunicorn's workers have used so far."""
+    total = 0
+    for pid in server.pids()[1:]:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -298,16 +307,19 @@ class Bench:
                     # from one minute to the next.
                     for measured, url in ((f"{name} floor", f"/__floor__/{name}.json"), (name, path)):
                         wrk(server.port, url, 2, self.headers, self.log, "warm-up")
+                        cpu = worker_cpu(server)
                         result = wrk(
                             server.port, url, self.mode.seconds, self.headers, self.log, f"{config} {measured}"
                         )
+                        result["cpu_ms"] = 1000 * (worker_cpu(server) - cpu) / result["requests"]
                         errors = sum(result[kind] for kind in ("non2xx3xx", "connect", "read", "write", "timeout"))
                         if errors:
                             self.fail(f"{config} {url}: {errors:.0f} errors or non-2xx responses (see {self.log})")
                         self.results[config, measured] = result
                         print(
                             f"  {config:<8} {measured:<13} {result['rps']:8.0f} req/s"
-                            f"   p50 {result['p50_ms']:6.2f} ms   p99 {result['p99_ms']:6.2f} ms",
+                            f"   p50 {result['p50_ms']:6.2f} ms   p99 {result['p99_ms']:6.2f} ms"
+                            f"   CPU {result['cpu_ms']:5.2f} ms a request",
                             flush=True,
                         )
             finally:
@@ -394,8 +406,8 @@ class Bench:
             f" {' '.join(f'{load:.2f}' for load in os.getloadavg())}.",
             "",
             "| endpoint | uncached req/s | % of floor | cached req/s | % of floor"
-            " | p99 (ms) uncached / cached | size |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            " | p99 (ms) uncached / cached | CPU ms a request uncached / cached | size |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for name, path in self.paths.items():
             row = [f"`{path}`"]
@@ -403,16 +415,19 @@ class Bench:
                 got, floor = self.results[config, name]["rps"], self.results[config, f"{name} floor"]["rps"]
                 row += [rps(got), f"{100 * got / floor:.0f}%"]
             row.append(f"{self.results['uncached', name]['p99_ms']:.1f} / {self.results['cached', name]['p99_ms']:.1f}")
+            row.append(f"{self.results['uncached', name]['cpu_ms']:.1f} / {self.results['cached', name]['cpu_ms']:.1f}")
             row.append(f"{self.sizes[name] / 1024:.0f} KB")
             lines.append("| " + " | ".join(row) + " |")
             floors = [self.results[config, f"{name} floor"] for config in ("uncached", "cached")]
             lines.append(
                 f"| floor (same bytes) | {rps(floors[0]['rps'])} | | {rps(floors[1]['rps'])} | |"
-                f" {floors[0]['p99_ms']:.1f} / {floors[1]['p99_ms']:.1f} | |"
+                f" {floors[0]['p99_ms']:.1f} / {floors[1]['p99_ms']:.1f}"
+                f" | {floors[0]['cpu_ms']:.1f} / {floors[1]['cpu_ms']:.1f} | |"
             )
         lines += [
             "",
-            "Each endpoint is compared with its floor measured just before it.",
+            "Each endpoint is compared with its floor measured just before it. The gunicorn workers' CPU time"
+            " per response depends much less on what else the shared machine runs than requests per second do.",
             "",
             f"Webhooks: {SUBSCRIBERS} subscriptions to article.published on one loopback receiver,"
             f" {TASK_WORKERS} `manage.py worker` processes (default 1 s poll), {len(self.save_ms)} articles"
