@@ -461,6 +461,7 @@ def main():
     (BASE_DIR / "bench" / "out").mkdir(exist_ok=True)
     out = BASE_DIR / "bench" / "out" / f"api-{datetime.now():%Y-%m-%d-%H%M%S}"
     scratch = Path(tempfile.mkdtemp(prefix="newsroom-api."))
+    scratch.chmod(0o711)  # as root, the PostgreSQL cluster in it belongs to the postgres user
     bench = Bench(args, scratch, out)
     try:
         with contextlib.ExitStack() as stack:
