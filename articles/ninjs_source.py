@@ -45,11 +45,11 @@ def parse_ninjs_bytes(data: bytes, source: str = "<item>") -> tuple[SeedPage, li
     if text.isspace():
         raise SeedParseError("the file is blank", source=source)
     try:
-        item = json.loads(text)
+        return parse_ninjs(json.loads(text)), []
     except json.JSONDecodeError as error:
         raise SeedParseError(f"not JSON: {error.msg}", line=error.lineno, source=source) from None
-    try:
-        return parse_ninjs(item), []
+    except RecursionError:
+        raise SeedParseError("the JSON is nested too deeply to be a ninjs item", source=source) from None
     except SeedParseError as error:
         raise SeedParseError(error.message, source=source) from error
 

@@ -97,6 +97,7 @@ def test_html_blocks_are_paragraphs_and_markup_and_scripts_are_dropped():
         (b'{"uri": "caf\xe9"}', "ninjs must be UTF-8"),
         (b'{"uri":\n "x",}', "line 2: not JSON"),
         (b'["not", "an", "item"]', "the JSON is not an object"),
+        (b'{"uri": "x", "a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
         (as_bytes({"headline": "A story", "body_text": "Words."}), "it has no uri"),
         (as_bytes(item(type="picture", headline="A photo", body_text="Words.")), "'picture' item is not an article"),
         (as_bytes(item(body_text="Words.")), "no headline"),
