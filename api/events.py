@@ -8,6 +8,8 @@
 - ``article.corrected``: a correction was added to a public article;
 - ``ticker_item.live`` / ``ticker_item.ended``: an item started or stopped showing.
 
+The importer writes in bulk and sends no signals: it calls ``record_import`` for what it wrote.
+
 Each event is a row written in the transaction of the change, so it exists exactly when the
 change committed; after the commit a task turns it into deliveries (api/webhooks.py). One
 transaction makes at most one event of a kind per object (an admin save writes the article and
@@ -68,18 +70,51 @@ def _transaction_events():
     return seen[1]
 
 
-def emit(event_type, object_type, object_id):
-    if not wanted(event_type):
-        return None
-    made = _transaction_events()
+def _first_in_transaction(made, event_type, object_type, object_id):
+    """Whether the event is not yet made in this transaction (remembering it as made)."""
     if (event_type, object_type, object_id) in made:
-        return None
+        return False
     if event_type == Event.ARTICLE_UPDATED and (Event.ARTICLE_PUBLISHED, object_type, object_id) in made:
-        return None  # the published event carries the article as it is
+        return False  # the published event carries the article as it is
     made.add((event_type, object_type, object_id))
+    return True
+
+
+def emit(event_type, object_type, object_id):
+    if not wanted(event_type) or not _first_in_transaction(_transaction_events(), event_type, object_type, object_id):
+        return None
     event = WebhookEvent.objects.create(type=event_type, object_type=object_type, object_id=object_id)
     transaction.on_commit(lambda: _dispatch_later(event.pk))
     return event
+
+
+def record_import(*, created, updated):
+    """The events of articles an import wrote in bulk, which sends no signals: ``created``
+    articles that are public now were published, public ``updated`` ones were updated. An
+    import never changes an existing article's status or times, so an updated article public
+    now was public before. Called inside the import's transaction; an event the signals already
+    made in it (an update through ``save()``) is not made twice. Returns the events made."""
+    subscribed = WebhookSubscription.objects.filter(active=True).values_list("events", flat=True)
+    wanted_types = {event_type for events in subscribed for event_type in events}
+    if not wanted_types & {Event.ARTICLE_PUBLISHED, Event.ARTICLE_UPDATED} or not (created or updated):
+        return []
+    public = set(
+        Article.objects.published()
+        .filter(pk__in=[article.pk for article in [*created, *updated]])
+        .values_list("pk", flat=True)
+    )
+    made = _transaction_events()
+    events = [
+        WebhookEvent(type=event_type, object_type="article", object_id=article.pk)
+        for event_type, articles in ((Event.ARTICLE_PUBLISHED, created), (Event.ARTICLE_UPDATED, updated))
+        if event_type in wanted_types
+        for article in articles
+        if article.pk in public and _first_in_transaction(made, event_type, "article", article.pk)
+    ]
+    WebhookEvent.objects.bulk_create(events)
+    for event in events:
+        transaction.on_commit(lambda pk=event.pk: _dispatch_later(pk))
+    return events
 
 
 def _dispatch_later(event_pk):

@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from .ninjs_source import parse_ninjs_bytes
 from .seed_parser import SeedPage, SeedParseError, parse_seed_bytes
+
+SUFFIXES = (".txt", ".json")  # text pages and ninjs items
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,18 @@ def read_group(paths, known_hashes):
             results.append(ReadFile(path, sha256))
             continue
         try:
-            page, warnings = parse_seed_bytes(data, source=path.name)
+            page, warnings = parse_file_bytes(data, source=path.name)
         except SeedParseError as error:
             results.append(ReadFile(path, sha256, error=str(error)))
         else:
             results.append(ReadFile(path, sha256, page=page, warnings=warnings))
     return results
+
+
+def parse_file_bytes(data, *, source):
+    """The page in a file's bytes and warnings: a ninjs item for ``*.json``, else a text page."""
+    parse = parse_ninjs_bytes if source.lower().endswith(".json") else parse_seed_bytes
+    return parse(data, source=source)
 
 
 def read_groups(paths, *, size, known_hashes, lookahead=2):

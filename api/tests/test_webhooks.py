@@ -2,6 +2,7 @@
 the Standard Webhooks reference library, and the worker (`manage.py worker`) in processes of its
 own, on the test database."""
 
+import io
 import itertools
 import json
 import os
@@ -14,15 +15,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from standardwebhooks.webhooks import Webhook
 
 from api.models import Event, WebhookDelivery, WebhookEvent, WebhookSubscription
 from articles.models import Article, Correction
 from articles.tests.admin_forms import form_data
 from articles.tests.factories import make_article, make_author
+from articles.tests.test_import_seeds import page, write
 
 BASE_DIR = settings.BASE_DIR
 
@@ -197,6 +201,84 @@ def test_a_scheduled_article_is_published_by_time(subscription, time_machine):
     check_state("article", article.pk)
     check_state("article", article.pk)  # asked twice: one event
     assert events() == ["article.published"]
+
+
+# The importer writes in bulk and sends no signals: it records its events itself
+
+
+def import_pages(*args):
+    """Run import_seeds; its exit status (1 when files were refused)."""
+    try:
+        call_command("import_seeds", *map(str, args), stdout=io.StringIO(), stderr=io.StringIO())
+    except SystemExit as exit:
+        return exit.code
+    return 0
+
+
+def article_events():
+    return sorted(WebhookEvent.objects.values_list("type", "object_id"))
+
+
+def test_an_import_publishing_articles_makes_a_published_event_for_each_dispatched_after_commit(
+    subscription, tmp_path, django_capture_on_commit_callbacks
+):
+    write(tmp_path, "1.txt", page("First story", byline="Ann Writer"))
+    write(tmp_path, "2.txt", page("Second story", byline="Ann Writer"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_pages(tmp_path) == 0
+    published = Article.objects.published().values_list("pk", flat=True)
+    assert len(published) == 2
+    assert article_events() == sorted(("article.published", pk) for pk in published)
+    dispatches = DBTaskResult.objects.filter(task_path="api.tasks.dispatch_event")
+    assert sorted(task.args_kwargs["args"][0] for task in dispatches) == sorted(
+        WebhookEvent.objects.values_list("pk", flat=True)
+    )
+
+
+def test_reimporting_a_changed_page_makes_one_updated_event_and_an_unchanged_one_none(subscription, tmp_path):
+    write(tmp_path, "1.txt", page("A story", "First words.", byline="Ann Writer"))
+    write(tmp_path, "2.txt", page("Other story", byline="Ann Writer"))
+    import_pages(tmp_path)
+    WebhookEvent.objects.all().delete()
+    write(tmp_path, "1.txt", page("A story", "Better words.", byline="Ann Writer"))
+    import_pages(tmp_path)
+    assert article_events() == [("article.updated", Article.objects.get(headline="A story").pk)]
+
+
+def test_articles_imported_for_review_or_as_drafts_make_no_event(subscription, tmp_path):
+    write(tmp_path, "1.txt", page("Nobody wrote this"))  # no author, no credit line: held for review
+    import_pages(tmp_path)
+    write(tmp_path, "2.txt", page("A draft", byline="Ann Writer"))
+    import_pages(tmp_path / "2.txt", "--status", "draft")
+    assert Article.objects.count() == 2
+    assert article_events() == []
+    write(tmp_path, "2.txt", page("A draft", "Changed.", byline="Ann Writer"))
+    import_pages(tmp_path / "2.txt")
+    assert article_events() == []
+
+
+def test_a_refused_file_leaves_no_event_and_the_others_one_each(subscription, tmp_path):
+    write(tmp_path, "1.txt", page("Good one", byline="Ann Writer"))
+    # Parses, then fails while writing: the group rolls back and is imported file by file.
+    write(tmp_path, "2.txt", page("Bad one", byline="Ann Writer", ticker="x" * 300))
+    write(tmp_path, "3.txt", page("Good two", byline="Ann Writer"))
+    assert import_pages(tmp_path) == 1
+    assert article_events() == sorted(
+        ("article.published", pk) for pk in Article.objects.published().values_list("pk", flat=True)
+    )
+    assert WebhookEvent.objects.count() == 2
+
+
+def test_an_import_writes_no_event_without_a_subscription_that_wants_it(db, tmp_path, django_assert_num_queries):
+    from api.events import record_import
+
+    subscribe("http://127.0.0.1:9/", events=[Event.ARTICLE_CORRECTED])
+    write(tmp_path, "1.txt", page("A story", byline="Ann Writer"))
+    import_pages(tmp_path)
+    assert article_events() == []
+    articles = list(Article.objects.all())
+    with django_assert_num_queries(1):
+        assert record_import(created=articles, updated=[]) == []
 
 
 # Delivery by a real worker to a real receiver

@@ -1,8 +1,10 @@
-"""Import scraped news pages (``seeds/*.txt``) as articles, authors and ticker items.
+"""Import scraped news pages (``seeds/*.txt``) and IPTC ninjs items (``*.json``) as articles,
+authors and ticker items.
 
-Each file is parsed by ``articles.seed_parser`` and written by ``articles.services`` in its own
-transaction, so a refused file leaves nothing behind and the run goes on. Importing the same
-files again changes nothing; a file whose content changed updates its article in place.
+Each file is parsed by ``articles.seed_parser`` (ninjs: ``articles.ninjs_source``) and written by
+``articles.services`` in its own transaction, so a refused file leaves nothing behind and the run
+goes on. Importing the same files again changes nothing; a file whose content changed updates its
+article in place.
 """
 
 import hashlib
@@ -17,8 +19,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from articles.models import Article, ArticleConflict
-from articles.seed_files import read_groups
-from articles.seed_parser import SeedParseError, parse_seed_bytes
+from articles.seed_files import SUFFIXES, parse_file_bytes, read_groups
+from articles.seed_parser import SeedParseError
 from articles.services import SeedFile, SeedImporter
 
 # Files written per transaction; a group that fails is retried file by file.
@@ -59,10 +61,14 @@ class Tally:
 
 
 def seed_files(paths):
-    """Every ``*.txt`` file named or found below the given paths, in a stable order."""
+    """Every ``*.txt`` and ``*.json`` file named or found below the given paths, in a stable order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(candidate for candidate in path.rglob("*.txt") if candidate.is_file())
+            yield from sorted(
+                candidate
+                for candidate in path.rglob("*")
+                if candidate.suffix.lower() in SUFFIXES and candidate.is_file()
+            )
         elif path.is_file():
             yield path
         else:
@@ -70,11 +76,14 @@ def seed_files(paths):
 
 
 class Command(BaseCommand):
-    help = "Import scraped news pages (.txt) as articles, authors and breaking-news items."
+    help = "Import scraped news pages (.txt) and ninjs items (.json) as articles, authors and breaking-news items."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "paths", nargs="*", type=Path, help="Files or folders of .txt pages (default: the repo's seeds/)."
+            "paths",
+            nargs="*",
+            type=Path,
+            help="Files or folders of .txt pages and .json ninjs items (default: seeds/).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Parse and report; write nothing.")
         parser.add_argument(
@@ -161,7 +170,7 @@ class Command(BaseCommand):
             data = path.read_bytes()
             sha256 = hashlib.sha256(data).hexdigest()
             try:
-                page, warnings = parse_seed_bytes(data, source=path.name)
+                page, warnings = parse_file_bytes(data, source=path.name)
                 self.warn(warnings)
                 result = {"source": path.name, "sha256": sha256, **page.as_dict()}
             except SeedParseError as error:
