@@ -3,6 +3,7 @@ JSON Schema, and every endpoint's real responses match what it says."""
 
 import pytest
 from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
 
 from articles.tests.factories import make_article, make_author, make_correction, make_section, make_ticker_item
 from newsroom.tests.uploads import image_upload
@@ -15,6 +16,10 @@ def schema(client):
     response = client.get("/api/v1/schema/")
     assert response.status_code == 200
     return response.json()
+
+
+def test_schema_is_a_valid_openapi_document(schema):
+    validate(schema)  # raises, naming the place, on anything the OpenAPI 3.1 specification forbids
 
 
 def test_schema_is_openapi_3_1_with_valid_json_schemas(schema):
