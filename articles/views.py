@@ -14,6 +14,7 @@ from newsroom.http import LastModifiedMixin
 from newsroom.pagination import BoundedPaginator
 from newsroom.renditions import responsive_image
 
+from .cards import with_cards
 from .filters import ArchiveFilter, published_authors
 from .models import Article, ArticleAuthor, Section, SlugRedirect, TickerItem
 from .structured_data import news_article
@@ -161,6 +162,7 @@ class SectionDetailView(LastModifiedMixin, ListView):
         context = super().get_context_data(section=self.section, **kwargs)
         shows(self.request, f"list:section:{self.section.pk}")
         shows_articles(self.request, context["articles"])
+        with_cards(context["articles"])
         return context
 
 
@@ -194,6 +196,7 @@ class ArchiveView(LastModifiedMixin, FilterView):
         context["section_choices"] = [("", "Any section"), *Section.objects.values_list("slug", "name")]
         shows(self.request, "list:latest", "list:authors")
         shows_articles(self.request, context["object_list"])
+        with_cards(context["object_list"])
         return context
 
 

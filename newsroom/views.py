@@ -11,6 +11,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from articles.cards import with_cards
 from articles.models import Article
 from articles.views import public_articles, shows_articles
 
@@ -52,8 +53,10 @@ class HomeView(LastModifiedMixin, TemplateView):
             by_section.setdefault(article.section_id, []).append(article)
         sections = sorted({articles[0].section for articles in by_section.values()}, key=lambda s: (s.order, s.name))
         sections = [(section, by_section[section.pk]) for section in sections]
+        in_sections = [article for _, articles in sections for article in articles]
         shows(self.request, "list:latest")
-        shows_articles(self.request, [*latest, *(article for _, articles in sections for article in articles)])
+        shows_articles(self.request, [*latest, *in_sections])
+        with_cards([*latest[1:], *in_sections])
         return super().get_context_data(
             lead=latest[0] if latest else None, latest=latest[1:], sections=sections, **kwargs
         )
