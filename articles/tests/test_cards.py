@@ -31,7 +31,7 @@ def shown(client):
 
 def test_a_kept_card_is_served_again_without_rendering(client, shown, monkeypatch):
     before = card(client.get("/sections/energy/").text)
-    monkeypatch.setattr("articles.cards.render_to_string", lambda *args, **kwargs: pytest.fail("rendered again"))
+    monkeypatch.setattr("newsroom.fragments.render_to_string", lambda *args, **kwargs: pytest.fail("rendered again"))
 
     assert card(client.get("/sections/energy/").text) == before
 
