@@ -4,7 +4,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.db.models import F, Subquery, Window
+from django.db.models import F, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
@@ -36,26 +36,30 @@ class HomeView(LastModifiedMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        latest = list(public_articles()[: LATEST + 1])
-        # Section blocks show recent news: rank only the latest HOME_SPAN articles, not the archive.
+        # One query for every article shown: the newest overall (the lead and the latest), and
+        # the newest of each section among the latest HOME_SPAN, so that section blocks show
+        # recent news without ranking the whole archive; then their bylines in a second.
         recent = Article.objects.published().values("pk")[:HOME_SPAN]
-        in_sections = (
+        newest = [F("published_at").desc(), F("pk").desc()]
+        shown = list(
             public_articles()
             .filter(pk__in=Subquery(recent))
             .annotate(
-                place=Window(
-                    RowNumber(), partition_by=F("section"), order_by=[F("published_at").desc(), F("pk").desc()]
-                )
+                overall=Window(RowNumber(), order_by=newest),
+                place=Window(RowNumber(), partition_by=F("section"), order_by=newest),
             )
+            .filter(Q(overall__lte=LATEST + 1) | Q(section__isnull=False, place__lte=PER_SECTION))
         )
+        latest = [article for article in shown if article.overall <= LATEST + 1]
         by_section = {}
-        for article in in_sections.filter(section__isnull=False, place__lte=PER_SECTION):
-            by_section.setdefault(article.section_id, []).append(article)
+        for article in shown:
+            if article.section_id is not None and article.place <= PER_SECTION:
+                by_section.setdefault(article.section_id, []).append(article)
         sections = sorted({articles[0].section for articles in by_section.values()}, key=lambda s: (s.order, s.name))
         sections = [(section, by_section[section.pk]) for section in sections]
         in_sections = [article for _, articles in sections for article in articles]
         shows(self.request, "list:latest")
-        shows_articles(self.request, [*latest, *in_sections])
+        shows_articles(self.request, shown)
         with_cards([*latest[1:], *in_sections])
         return super().get_context_data(
             lead=latest[0] if latest else None, latest=latest[1:], sections=sections, **kwargs
