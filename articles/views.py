@@ -4,12 +4,12 @@ from django.db.models import JSONField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from newsroom.cache import cached_for_content, shows
+from newsroom.fragments import render_fragment
 from newsroom.http import LastModifiedMixin
 from newsroom.pagination import BoundedPaginator
 from newsroom.renditions import responsive_image
@@ -206,13 +206,16 @@ def more_top_reads_block(article_pk):
     articles = list(
         Article.objects.published().exclude(pk=int(article_pk or 0)).only("slug", "headline")[:MORE_TOP_READS]
     )
-    html = render_to_string("includes/more_top_reads.html", {"articles": articles})
+    shown = [(article.slug, article.headline) for article in articles]
+    html = render_fragment(("includes/more_top_reads.html",), {"articles": articles}, shown)
     return html, {"list:latest", *(f"card:{article.pk}" for article in articles)}, None
 
 
 def ticker_block(argument):
     """The breaking-news bar: (html, tags, valid until) for the block every page shares."""
-    return render_to_string("includes/ticker.html", {"items": ticker_items()}), {"ticker"}, None
+    items = ticker_items()
+    shown = [(item.pk, item.priority, item.text, item.get_link()) for item in items]
+    return render_fragment(("includes/ticker.html",), {"items": items}, shown), {"ticker"}, None
 
 
 def ticker_items():

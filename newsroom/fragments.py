@@ -26,7 +26,7 @@ def render_fragments(templates, parts):
     rendered = {}
     fragments = []
     for key, (context, _) in zip(keys, parts, strict=True):
-        html = found.get(key) or rendered.get(key)
+        html = found.get(key, rendered.get(key))
         if html is None:
             html = rendered[key] = render_to_string(templates[0], context)
         fragments.append(mark_safe(html))
