@@ -24,6 +24,35 @@ def more_top_reads(article):
     return cache.block("more-top-reads", article.pk or 0)
 
 
+@register.simple_tag(takes_context=True)
+def story(context):
+    """The article itself, from its header to the previous and next links, rendered once for
+    what it shows: every field of it the page shows, its section, bylines and corrections."""
+    article = context["article"]
+    section = article.section
+    shown = (
+        *(article.pk, article.slug, article.headline, article.dek, article.body, article.credit_line),
+        *(article.source_name, article.source_url, article.published_at),
+        *(article.lead_image_alt, article.lead_image_caption, article.lead_image_credit),
+        (section.slug, section.name) if section else None,
+        [
+            (byline.role, author.slug, author.name, author.job_title, author.bio)
+            for byline in article.bylines.all()
+            for author in [byline.author]
+        ],
+        [(correction.kind, correction.text, correction.published_at) for correction in article.corrections.all()],
+        *(context.get(name) for name in STORY_CONTEXT),
+    )
+    values = {"article": article, **{name: context.get(name) for name in STORY_CONTEXT}}
+    return render_fragment(STORY_TEMPLATES, values, shown)
+
+
+STORY_TEMPLATES = ("articles/includes/story.html",)
+# What the story shows beyond the article: the update time worth showing, the lead image's
+# renditions (a ResponsiveImage) and the (address, headline) of the previous and next links.
+STORY_CONTEXT = ("updated_at", "image", "previous_link", "next_link")
+
+
 @register.simple_tag
 def lead_image(article):
     return responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height)

@@ -1,4 +1,4 @@
-"""Article cards are kept by what they show: a change to any of it shows at once."""
+"""Article cards and the article itself are kept by what they show: a change to any of it shows at once."""
 
 import re
 from zoneinfo import ZoneInfo
@@ -9,7 +9,7 @@ from django.test import override_settings
 from articles.models import Article, Section
 from authors.models import Author
 
-from .factories import make_article, make_author, make_section
+from .factories import make_article, make_author, make_correction, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,21 @@ def test_a_card_shows_its_time_in_the_zone_of_the_page(client, shown):
     tokyo = shown.published_at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
 
     assert tokyo in card(client.get("/sections/energy/").text)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda article: Article.objects.filter(pk=article.pk).update(body="<p>A new body.</p>"), "A new body."),
+        (lambda article: Author.objects.update(bio="Ann covers gas now."), "Ann covers gas now."),
+        (lambda article: Section.objects.update(name="Power"), ">Power</a>"),
+        (lambda article: make_correction(article, text="The price was wrong."), "The price was wrong."),
+    ],
+    ids=["body", "author bio", "section name", "new correction"],
+)
+def test_an_article_page_shows_each_change_to_what_it_shows_at_once(client, shown, change, expected):
+    client.get(shown.get_absolute_url())
+
+    change(shown)
+
+    assert expected in client.get(shown.get_absolute_url()).text
