@@ -35,8 +35,17 @@ CARD_FIELDS = (
     *("lead_image", "lead_image_width", "lead_image_height", "lead_image_alt"),
 )
 SECTION_FIELDS = ("section__name", "section__slug", "section__order")
-# What the previous/next links need of an imported neighbour, and to know whether it is public.
-LINKED_FIELDS = ("slug", "headline", "status", "published_at", "expires_at")
+BYLINE_FIELDS = (
+    *("article", "role", "author__name", "author__slug", "author__job_title", "author__bio"),
+    "author__updated_at",
+)
+# What the previous/next links need of the imported neighbours, and to know whether they are public.
+LINKED_FIELDS = (
+    *("previous_article__slug", "previous_article__headline", "previous_article__status"),
+    *("previous_article__published_at", "previous_article__expires_at"),
+    *("next_article__slug", "next_article__headline", "next_article__status"),
+    *("next_article__published_at", "next_article__expires_at"),
+)
 
 
 def shows_articles(request, articles):
@@ -81,13 +90,10 @@ def _neighbour(direction):
 
 def with_page_data(articles):
     """``articles`` with everything an article page shows, in three queries for one article."""
-    bylines = ArticleAuthor.objects.select_related("author").only(
-        "article", "role", *(f"author__{name}" for name in ("name", "slug", "job_title", "bio", "updated_at"))
-    )
-    linked = (f"{direction}_article__{name}" for direction in ("previous", "next") for name in LINKED_FIELDS)
+    bylines = ArticleAuthor.objects.select_related("author").only(*BYLINE_FIELDS)
     return (
         articles.select_related("section", "previous_article", "next_article")
-        .only(*ARTICLE_PAGE_FIELDS, *SECTION_FIELDS, *linked)
+        .only(*ARTICLE_PAGE_FIELDS, *SECTION_FIELDS, *LINKED_FIELDS)
         .prefetch_related(Prefetch("bylines", queryset=bylines), "corrections")
         .annotate(**_neighbour("previous"), **_neighbour("next"))
     )
