@@ -70,6 +70,26 @@ def select(field, choices):
 SELECT_TEMPLATES = ("articles/includes/choices.html",)
 
 
+@register.simple_tag(takes_context=True)
+def archive_filters(context):
+    """The archive's filter form, rendered once for what it shows: each field's value as
+    submitted, the form's errors and the author and section choices. Django renders each label
+    and widget through a template of its own."""
+    form = context["filter"].form
+    author_choices, section_choices = context["author_choices"], context["section_choices"]
+    shown = (
+        [(name, form.data.getlist(name)) for name in form.fields],
+        form.errors.get_json_data(),
+        tuple(author_choices),
+        tuple(section_choices),
+    )
+    values = {"filter": context["filter"], "author_choices": author_choices, "section_choices": section_choices}
+    return render_fragment(ARCHIVE_FILTERS_TEMPLATES, values, shown)
+
+
+ARCHIVE_FILTERS_TEMPLATES = ("articles/includes/archive_filters.html",)
+
+
 @register.filter
 def json_ld(data):
     """``data`` as JSON for a <script type="application/ld+json"> block, safe inside HTML."""
