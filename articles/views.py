@@ -60,13 +60,17 @@ def shows_articles(request, articles):
 
 def public_articles():
     """Published articles with what a listing shows: section and bylines, in two queries."""
-    bylines = ArticleAuthor.objects.select_related("author").only("article", "author__name")
     return (
         Article.objects.published()
         .select_related("section")
-        .prefetch_related(Prefetch("bylines", queryset=bylines))
+        .prefetch_related(listed_bylines())
         .only(*CARD_FIELDS, *SECTION_FIELDS)
     )
+
+
+def listed_bylines():
+    """What a listing shows of each article's bylines, for ``prefetch_related``."""
+    return Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author").only("article", "author__name"))
 
 
 def _neighbour(direction):

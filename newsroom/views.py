@@ -4,7 +4,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.db.models import F, Q, Subquery, Window
+from django.db.models import F, Subquery, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from articles.cards import with_cards
 from articles.models import Article
-from articles.views import public_articles, shows_articles
+from articles.views import listed_bylines, public_articles, shows_articles
 
 from .cache import shows
 from .health import database_probe
@@ -36,30 +36,24 @@ class HomeView(LastModifiedMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        # One query for every article shown: the newest overall (the lead and the latest), and
-        # the newest of each section among the latest HOME_SPAN, so that section blocks show
-        # recent news without ranking the whole archive; then their bylines in a second.
+        listed = public_articles().prefetch_related(None)
+        latest = list(listed[: LATEST + 1])
+        # Section blocks show recent news: rank only the latest HOME_SPAN articles, not the archive.
         recent = Article.objects.published().values("pk")[:HOME_SPAN]
-        newest = [F("published_at").desc(), F("pk").desc()]
-        shown = list(
-            public_articles()
-            .filter(pk__in=Subquery(recent))
-            .annotate(
-                overall=Window(RowNumber(), order_by=newest),
-                place=Window(RowNumber(), partition_by=F("section"), order_by=newest),
-            )
-            .filter(Q(overall__lte=LATEST + 1) | Q(section__isnull=False, place__lte=PER_SECTION))
+        in_sections = listed.filter(pk__in=Subquery(recent)).annotate(
+            place=Window(RowNumber(), partition_by=F("section"), order_by=[F("published_at").desc(), F("pk").desc()])
         )
-        latest = [article for article in shown if article.overall <= LATEST + 1]
+        in_sections = list(in_sections.filter(section__isnull=False, place__lte=PER_SECTION))
+        # The bylines of every article shown, in one query.
+        prefetch_related_objects([*latest, *in_sections], listed_bylines())
         by_section = {}
-        for article in shown:
-            if article.section_id is not None and article.place <= PER_SECTION:
-                by_section.setdefault(article.section_id, []).append(article)
+        for article in in_sections:
+            by_section.setdefault(article.section_id, []).append(article)
         sections = sorted({articles[0].section for articles in by_section.values()}, key=lambda s: (s.order, s.name))
         sections = [(section, by_section[section.pk]) for section in sections]
         in_sections = [article for _, articles in sections for article in articles]
         shows(self.request, "list:latest")
-        shows_articles(self.request, shown)
+        shows_articles(self.request, [*latest, *in_sections])
         with_cards([*latest[1:], *in_sections])
         return super().get_context_data(
             lead=latest[0] if latest else None, latest=latest[1:], sections=sections, **kwargs
