@@ -14,7 +14,9 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-FRAGMENT_SECONDS = 86_400
+# Long enough for a part read at all to be rendered rarely, short enough that the shared cache
+# holds only the parts read lately (an article's story is about the size of its page).
+FRAGMENT_SECONDS = 3600
 
 
 def render_fragments(templates, parts):
