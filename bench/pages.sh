@@ -160,6 +160,11 @@ status=0
 [ "$status" -le 1 ] || { cat "$scratch/import.log" >&2; die "import_seeds failed"; }
 echo "imported in $((SECONDS - started)) s: $(tail -n 1 "$scratch/import.log")"
 "$PY" manage.py collectstatic --noinput -v0
+if [ "$postgres" = 1 ]; then
+    # Planner statistics for the tables just filled, as autovacuum would gather within minutes:
+    # without them PostgreSQL plans the pages' queries for empty tables.
+    "$PY" manage.py shell --no-imports -c 'from django.db import connection; connection.cursor().execute("ANALYZE")'
+fi
 
 # The measured article: the median body length among the 101 latest, so neither a one-paragraph
 # brief nor a forty-paragraph feature; the author with the most articles for the archive.
