@@ -4,7 +4,16 @@ page and parsing it again gives the same page."""
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from articles.seed_parser import SeedAuthor, SeedPage, SeedParseError, parse_seed, render_seed
+from articles.seed_parser import (
+    SeedAuthor,
+    SeedPage,
+    SeedParseError,
+    ends_in_full_stop,
+    is_furniture,
+    is_navigation,
+    parse_seed,
+    render_seed,
+)
 
 NAMES = (
     "RFE/RL",
@@ -35,7 +44,16 @@ paragraphs = st.one_of(
             'Moscow has called the U.S. intelligence findings "fake."',
         ]
     ),
-).filter(lambda paragraph: not paragraph.startswith(("Loading", "More Top Reads From")))
+).filter(lambda paragraph: not is_furniture(paragraph))
+# A plausible headline: words, not navigation, not a sentence.
+headlines = titles.filter(
+    lambda title: (
+        any(character.isalnum() for character in title)
+        and not is_navigation(title)
+        and not ends_in_full_stop(title)
+        and title != "Breaking News:"
+    )
+)
 capitalised_words = st.builds(
     "{}{}".format,
     st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZÁÅÆÇÉÎÑÖØÚÜĆŁŚŽΔДЖ"),
@@ -53,14 +71,13 @@ def seed_pages(draw):
     author to the byline's name."""
     byline_name = draw(st.none() | names)
     byline_publisher = draw(st.none() | st.sampled_from(PUBLISHERS)) if byline_name else None
-    byline = byline_name and (f"{byline_name} for {byline_publisher}" if byline_publisher else byline_name)
     byline_author = byline_name and SeedAuthor(name=byline_name, bio="")
     author_box = st.builds(SeedAuthor, name=names, bio=bios)
     return SeedPage(
-        headline=draw(titles.filter(lambda title: title != "Breaking News:")),
+        headline=draw(headlines),
         body=tuple(draw(st.lists(paragraphs, min_size=1, max_size=4))),
         ticker=tuple(draw(st.lists(titles, max_size=2))),
-        byline=byline,
+        byline=byline_name,
         publisher=draw(st.none() | st.sampled_from(PUBLISHERS) | titles) or byline_publisher,
         previous=draw(st.none() | titles),
         next=draw(st.none() | titles),
