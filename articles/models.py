@@ -472,7 +472,14 @@ class SourceFile(models.Model):
     """A scraped page the importer read, recorded against the article it became."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_files")
-    name = models.CharField(max_length=255, unique=True)
+    name = models.CharField(
+        "path",
+        max_length=1000,
+        unique=True,
+        help_text="The file's path relative to the folder it was imported from.",
+    )
+    # Records from before paths were recorded name a file by its name alone, wherever it was.
+    by_file_name = models.BooleanField(default=False, editable=False)
     sha256 = models.CharField(max_length=64)
     imported_at = models.DateTimeField(default=timezone.now)
 

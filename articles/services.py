@@ -45,7 +45,8 @@ def story_fingerprint(headline, byline):
 
 @dataclass(frozen=True)
 class SeedFile:
-    """A parsed page and the file it came from."""
+    """A parsed page and the file it came from; ``name`` is the file's path relative to the
+    folder it was imported from, which identifies it from one import to the next."""
 
     name: str
     sha256: str
@@ -63,6 +64,10 @@ class ImportOutcome:
     ticker_items_created: int = 0
     held_for_review: str = ""  # why a page that would have been published went to review instead
 
+    @property
+    def status(self):
+        return self.article.status
+
 
 class SeedImporter:
     """Turns parsed seed pages into articles, authors, bylines, ticker items and source-file
@@ -74,8 +79,9 @@ class SeedImporter:
     retries the files one by one to find and refuse the bad one.
     """
 
-    def __init__(self, *, status=Article.Status.PUBLISHED):
+    def __init__(self, *, status=Article.Status.PUBLISHED, ticker_lifetime=None):
         self.status = status
+        self.ticker_lifetime = ticker_lifetime  # how long an imported ticker item stays live; None: for ever
         self._forget()
 
     def _forget(self):
@@ -83,10 +89,24 @@ class SeedImporter:
         self._authors = {}  # name -> (pk, has a bio)
         self._ticker = None
         self._ticker_texts = None
+        self._by_file_name = None  # whether any record predates paths
 
     def known_hashes(self, names):
-        """``{file name: sha256}`` of the files among ``names`` imported before."""
-        return dict(SourceFile.objects.filter(name__in=names).values_list("name", "sha256"))
+        """``{path: sha256}`` of the files among ``names`` (paths relative to the import
+        folder) imported before. A file below a subfolder that was recorded by its file name
+        alone, before paths were, counts as imported when its content is what was recorded."""
+        known = dict(SourceFile.objects.filter(name__in=names).values_list("name", "sha256"))
+        if self._by_file_name is None:
+            self._by_file_name = SourceFile.objects.filter(by_file_name=True).exists()
+        nested = {name: name.rpartition("/")[2] for name in names if name not in known and "/" in name}
+        if self._by_file_name and nested:
+            recorded = dict(
+                SourceFile.objects.filter(by_file_name=True, name__in=set(nested.values())).values_list(
+                    "name", "sha256"
+                )
+            )
+            known.update({name: recorded[file_name] for name, file_name in nested.items() if file_name in recorded})
+        return known
 
     def import_files(self, files, *, now=None):
         """Import ``files`` (SeedFile) in one transaction; returns one ImportOutcome each."""
@@ -140,7 +160,7 @@ class SeedImporter:
                 article = Article(fingerprint=fingerprint, status=self.status, version=1, **content)
                 held = ""
                 if self.status == Article.Status.PUBLISHED:
-                    held = _publishing_gate(article, has_authors=bool(file.page.author))
+                    held = publishing_gate(article, page=file.page)
                     article.published_at = None if held else now
                 _validate(article, IMPORTED_FIELDS)
                 new_articles.append(article)
@@ -191,7 +211,8 @@ class SeedImporter:
         ArticleAuthor.objects.bulk_create(bylines)
 
     def _write_ticker_items(self, files, outcomes, now):
-        """One live "Breaking News" item per distinct text."""
+        """One live "Breaking News" item per distinct text, expiring after ``ticker_lifetime``
+        unless an editor clears or moves its expiry time."""
         if self._ticker is None:
             self._ticker, _ = Ticker.objects.get_or_create(slug=BREAKING_NEWS, defaults={"name": "Breaking News"})
             self._ticker_texts = set(self._ticker.items.values_list("text", flat=True))
@@ -199,8 +220,9 @@ class SeedImporter:
         for file, outcome in zip(files, outcomes, strict=True):
             for text in file.page.ticker:
                 if text not in self._ticker_texts:
-                    item = TickerItem(ticker=self._ticker, text=text, starts_at=now)
-                    _validate(item, {"text"})
+                    expires_at = now + self.ticker_lifetime if self.ticker_lifetime else None
+                    item = TickerItem(ticker=self._ticker, text=text, starts_at=now, expires_at=expires_at)
+                    _validate(item, {"text", "expires_at"})
                     items.append(item)
                     self._ticker_texts.add(text)
                     outcome.ticker_items_created += 1
@@ -213,23 +235,37 @@ class SeedImporter:
         }
         existing = SourceFile.objects.filter(name__in=list(records)).in_bulk(field_name="name")
         for name, record in existing.items():
-            record.sha256, record.article, record.imported_at = (
+            record.sha256, record.article, record.imported_at, record.by_file_name = (
                 records[name].sha256,
                 records[name].article,
                 now,
+                False,
             )
-        SourceFile.objects.bulk_update(existing.values(), ["sha256", "article", "imported_at"])
+        SourceFile.objects.bulk_update(existing.values(), ["sha256", "article", "imported_at", "by_file_name"])
         SourceFile.objects.bulk_create([record for name, record in records.items() if name not in existing])
 
 
-def _publishing_gate(article, *, has_authors):
-    """The newsroom's publishing gates for an imported page: what stops it from going live,
-    or "". A page that fails them is imported for review, never published."""
-    problems = article.publication_problems(has_authors=has_authors)
+def publishing_gate(article, *, page):
+    """The newsroom's publishing gates for an imported page, and the parser's doubts about it:
+    what stops it from going live, or "". A page that fails them is set to review, never
+    published. Writes nothing, so a dry run gives the same answer as an import."""
+    problems = list(article.publication_problems(has_authors=bool(page.author)).values())
+    if page.doubts:
+        problems.append("The parser doubts the page (see its warnings).")
     if not problems:
         return ""
     article.status = Article.Status.REVIEW
-    return " ".join(problems.values())
+    return " ".join(problems)
+
+
+def import_decision(page, *, status=Article.Status.PUBLISHED):
+    """(status, why it is held for review or "") that importing ``page`` as a new article
+    would give, without writing anything: what a dry run reports."""
+    article = Article(
+        headline=page.headline, body=paragraphs_to_html(page.body), credit_line=page.byline or "", status=status
+    )
+    held = publishing_gate(article, page=page) if status == Article.Status.PUBLISHED else ""
+    return article.status, held
 
 
 def record_first_revisions(articles, *, comments, at):
