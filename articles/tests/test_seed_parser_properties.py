@@ -85,6 +85,34 @@ def seed_pages(draw):
     )
 
 
+# What real scraped pages add: the live Oilprice.com footer, page furniture, reader comments,
+# site navigation and paragraphs where a headline should be.
+REAL_PAGE_PIECES = st.one_of(
+    st.sampled_from(PUBLISHERS).map(lambda publisher: f"More Top Reads From {publisher}:"),
+    st.lists(titles, min_size=1, max_size=3).map("\n".join),
+    st.lists(titles, min_size=1, max_size=3).map("".join),
+    st.builds("By {} for {}".format, names, st.sampled_from(PUBLISHERS)),
+    st.sampled_from(
+        [
+            ".",
+            "(Click to enlarge)",
+            "________________",
+            "- - -",
+            "Share this article",
+            "Advertisement",
+            "29 comments",
+            "Add your comment",
+            "May 4, 2023 at 10:12 am",
+            "Home",
+            "EDITION: U.S.",
+            "Skip to main content",
+            "Markets\nEnergy\nCrude Oil\nNatural Gas",
+            "Oil prices rose on Monday.",
+            " ".join(["It rained all week in the valley, and nobody came."] * 5),
+        ]
+    ),
+    titles.map(lambda title: f"Related: {title}"),
+)
 FOOTER_AND_NAVIGATION = st.one_of(
     st.sampled_from(PUBLISHERS).map(lambda publisher: f"More Top Reads From {publisher}"),
     st.sampled_from(["Back to homepage", "Loading ...", "Loading…"]),
@@ -102,6 +130,7 @@ PIECES = st.one_of(
     FOOTER_AND_NAVIGATION,
     st.sampled_from(["More", "By", "Next: »", "« Previous:"]),
     st.text(max_size=20),
+    REAL_PAGE_PIECES,
 )
 SEPARATORS = st.sampled_from(["\n\n", "\n", "\r\n\r\n", "\r\n", "\n \n", "\n\u00a0\n\t\n\n", "\r\r", " \n\n\n"])
 
@@ -140,6 +169,10 @@ def assert_well_formed(page):
         assert string == " ".join(string.split())
 
 
+def assert_no_furniture_in_body(page):
+    assert not any(is_furniture(paragraph) for paragraph in page.body)
+
+
 def parse_or_refusal(text):
     """The parsed page, or the SeedParseError refusing the text; anything else propagates."""
     try:
@@ -160,6 +193,30 @@ def test_parse_seed_refuses_or_returns_a_well_formed_page_that_renders_back(text
         assert page.message
         return
     assert_well_formed(page)
+    assert_no_furniture_in_body(page)
+    assert parse_seed(render_seed(page)) == page
+
+
+@st.composite
+def real_page_texts(draw):
+    """A story followed by the tail and furniture of a real scraped page, in any order."""
+    pieces = [draw(st.sampled_from(["U.S. Crude Inventories Fall", "Home", "Oil rose.", "Exclusive."]))]
+    pieces += draw(st.lists(st.one_of(paragraphs, REAL_PAGE_PIECES), min_size=1, max_size=8))
+    pieces += draw(st.lists(st.one_of(REAL_PAGE_PIECES, FOOTER_AND_NAVIGATION, PIECES), max_size=8))
+    return "".join(piece + draw(SEPARATORS) for piece in pieces)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(real_page_texts())
+def test_real_page_layouts_give_a_refusal_with_a_reason_or_a_clean_page(text):
+    page = parse_or_refusal(text)
+    if isinstance(page, SeedParseError):
+        assert page.message
+        assert page.line is None or page.line >= 1
+        return
+    assert_well_formed(page)
+    assert_no_furniture_in_body(page)
+    assert page.publisher not in {f"{publisher}:" for publisher in PUBLISHERS}
     assert parse_seed(render_seed(page)) == page
 
 
