@@ -16,7 +16,7 @@ scheduled article appearing, an expiry, a ticker item starting or ending) are pu
 ``due()`` at the first request after they happen.
 """
 
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -188,16 +188,17 @@ def due(since, until):
 def next_due():
     """The next instant at which time alone changes what readers see, as a Unix time."""
     now = timezone.now()
-    articles = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
-        appears=Min("published_at", filter=Q(published_at__gt=now)),
-        expires=Min("expires_at", filter=Q(expires_at__gt=now)),
-    )
-    items = TickerItem.objects.aggregate(
-        starts=Min("starts_at", filter=Q(starts_at__gt=now)),
-        expires=Min("expires_at", filter=Q(expires_at__gt=now)),
-    )
-    instants = [value.timestamp() for value in (*articles.values(), *items.values()) if value is not None]
-    return min(instants, default=None)
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    # Each the first entry of an index after now, rather than a pass over every article (a
+    # compound of ordered and limited queries is not possible on SQLite).
+    firsts = [
+        published.filter(published_at__gt=now).order_by("published_at").values_list("published_at"),
+        published.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at"),
+        TickerItem.objects.filter(starts_at__gt=now).order_by("starts_at").values_list("starts_at"),
+        TickerItem.objects.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at"),
+    ]
+    instants = [instant for first in firsts if (instant := first.first()) is not None]
+    return min((instant.timestamp() for (instant,) in instants), default=None)
 
 
 def connect():

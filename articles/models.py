@@ -167,6 +167,8 @@ class Article(models.Model):
             # Public articles by id: sitemap parts, and joins that ask whether the article of a
             # byline or a correction is public.
             models.Index(fields=["status", "id", "published_at", "expires_at"], name="article_status_id"),
+            # The next expiry, which the page cache asks for (articles/invalidation.py).
+            models.Index(fields=["expires_at"], condition=Q(expires_at__isnull=False), name="article_expires"),
             # The importer links previous/next stories by headline.
             models.Index(fields=["headline"], name="article_headline"),
             models.Index(fields=["previous_headline"], name="article_previous_headline"),
@@ -432,6 +434,8 @@ class TickerItem(models.Model):
         ordering = ["-starts_at", "-pk"]
         indexes = [
             models.Index(fields=["starts_at", "expires_at"], name="tickeritem_window"),
+            # The next item to end, which the page cache asks for (articles/invalidation.py).
+            models.Index(fields=["expires_at"], condition=Q(expires_at__isnull=False), name="tickeritem_expires"),
             models.Index(fields=["-priority", "-starts_at", "-id"], name="tickeritem_running_order"),
         ]
         constraints = [

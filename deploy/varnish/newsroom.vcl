@@ -52,8 +52,10 @@ sub vcl_recv {
         return (pass);
     }
     # The admin (article previews too), the health check, and editors signed in: never cached.
+    # A signed-in editor carries the staff cookie beside the session cookie; a session cookie
+    # alone, which anyone can make up, is served from the cache like any reader.
     if (req.url ~ "^/admin(/|\?|$)" || req.url ~ "^/healthz"
-            || req.http.Cookie ~ "(^|;)\s*sessionid=" || req.http.Authorization) {
+            || req.http.Cookie ~ "(^|;)\s*newsroom_staff=" || req.http.Authorization) {
         return (pass);
     }
     # Other cookies (analytics, consent) change nothing the app sends to readers.

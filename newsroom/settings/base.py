@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "newsroom.compression.CompressionMiddleware",
+    # Outside the session middleware: sees the session cookie it sets (newsroom/cache.py).
+    "newsroom.cache.StaffCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -265,6 +267,9 @@ IMPORT_TICKER_LIFETIME = timedelta(hours=env_float("IMPORT_TICKER_HOURS", 24))
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # How often each process asks the shared cache whether content changed elsewhere (0: always).
 PAGE_CACHE_RECHECK_SECONDS = env_float("PAGE_CACHE_RECHECK_SECONDS", 1.0)
+# How far apart the clocks of the app servers may be. A page rendered by one process after a
+# change was purged (by its time) is served by the others too instead of rendered again by each.
+PAGE_CACHE_CLOCK_SKEW_SECONDS = env_float("PAGE_CACHE_CLOCK_SKEW_SECONDS", 0.1)
 # Pages each process keeps in its own memory, in bytes (the shared cache holds the rest).
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
 

@@ -173,7 +173,9 @@ def test_every_page_type_is_sent_compressed_in_the_coding_asked_for(client, site
 def test_feeds_sitemaps_and_json_are_compressed(client, news, url, content_type):
     if url == "/sitemap-articles.xml":
         # The part that lists these articles: parts are numbered by id range.
-        url = re.search(r"<loc>http://testserver(/sitemap-articles\.xml(?:\?p=\d+)?)<", client.get("/sitemap.xml").text)[1]
+        url = re.search(
+            r"<loc>http://testserver(/sitemap-articles\.xml(?:\?p=\d+)?)<", client.get("/sitemap.xml").text
+        )[1]
     plain = client.get(url, headers={"accept-encoding": "identity"})
     response = client.get(url, headers={"accept-encoding": "gzip, deflate, br"})
 

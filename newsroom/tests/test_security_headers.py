@@ -99,7 +99,7 @@ def test_production_sends_security_headers_and_guarded_cookies(run_django, tmp_p
     assert headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert shown["login_status"] == 302
-    assert set(shown["cookies"]) == {"sessionid", "csrftoken"}
+    assert set(shown["cookies"]) == {"sessionid", "csrftoken", "newsroom_staff"}
     for cookie in shown["cookies"].values():
         flags = {flag.strip().lower() for flag in cookie.split(";")}
         assert {"secure", "httponly", "samesite=lax"} <= flags, cookie
