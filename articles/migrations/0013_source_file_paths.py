@@ -11,7 +11,7 @@ def mark_records_by_file_name(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_listing_and_sitemap_indexes"),
+        ("articles", "0012_expiry_indexes"),
     ]
 
     operations = [
