@@ -34,7 +34,8 @@ titles = (
     .map(lambda text: " ".join(text.split()))
     .filter(bool)
 )
-# A body paragraph ends a sentence, so it is never a byline, a "More" link or navigation.
+# A body paragraph ends a sentence and is neither furniture nor navigation ("Skip to 0."), so it is
+# never a byline, a "More" link or a menu.
 paragraphs = st.one_of(
     titles.map(lambda title: f"{title}."),
     st.sampled_from(
@@ -44,7 +45,7 @@ paragraphs = st.one_of(
             'Moscow has called the U.S. intelligence findings "fake."',
         ]
     ),
-).filter(lambda paragraph: not is_furniture(paragraph))
+).filter(lambda paragraph: not is_furniture(paragraph) and not is_navigation(paragraph))
 # A plausible headline: words, not navigation, not a sentence.
 headlines = titles.filter(
     lambda title: (
