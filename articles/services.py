@@ -11,7 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Min, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from reversion.models import Revision, Version
@@ -86,7 +87,7 @@ class SeedImporter:
 
     def _forget(self):
         """Drop what this run has learnt from the database (after a rollback it may be wrong)."""
-        self._authors = {}  # name -> (pk, has a bio)
+        self._authors = {}  # name -> Author
         self._ticker = None
         self._ticker_texts = None
         self._by_file_name = None  # whether any record predates paths
@@ -121,11 +122,13 @@ class SeedImporter:
     def _write(self, files, now):
         outcomes = self._write_articles(files, now)
         created = [outcome for outcome in outcomes if outcome.result == "created"]
-        self._write_bylines(files, outcomes)
+        bylines = self._write_bylines(files, outcomes)
         self._write_ticker_items(files, outcomes, now)
         self._write_source_files(files, outcomes, now)
+        new_articles = {outcome.article.pk for outcome in created}
         record_first_revisions(
             [outcome.article for outcome in created],
+            bylines=[byline for byline in bylines if byline.article_id in new_articles],
             comments=[f"Imported from {outcome.source_name}" for outcome in created],
             at=now,
         )
@@ -178,11 +181,11 @@ class SeedImporter:
 
     def _write_bylines(self, files, outcomes):
         """Authors are matched by name; an imported bio fills an empty one and never replaces
-        one an editor wrote."""
+        one an editor wrote. Returns the bylines created."""
         named = [(file.page.author, outcome) for file, outcome in zip(files, outcomes, strict=True) if file.page.author]
         unknown = {author.name for author, _ in named} - self._authors.keys()
-        for pk, name, bio in Author.objects.filter(name__in=unknown).order_by("-pk").values_list("pk", "name", "bio"):
-            self._authors[name] = (pk, bool(bio))  # the oldest of namesakes wins
+        for known in Author.objects.filter(name__in=unknown).order_by("-pk"):
+            self._authors[known.name] = known  # the oldest of namesakes wins
         new_authors = {}
         for author, outcome in named:
             if author.name not in self._authors and author.name not in new_authors:
@@ -192,7 +195,7 @@ class SeedImporter:
             author.slug = unique_slug(author, author.name, fallback="author")
             _validate(author)
         Author.objects.bulk_create(new_authors.values())
-        self._authors.update({author.name: (author.pk, bool(author.bio)) for author in new_authors.values()})
+        self._authors.update(new_authors)
 
         existing = set(
             ArticleAuthor.objects.filter(
@@ -201,14 +204,14 @@ class SeedImporter:
         )
         bylines = []
         for author, outcome in named:
-            pk, has_bio = self._authors[author.name]
-            if author.bio and not has_bio:
-                Author.objects.filter(pk=pk, bio="").update(bio=author.bio)
-                self._authors[author.name] = (pk, True)
-            if (outcome.article.pk, pk) not in existing:
-                existing.add((outcome.article.pk, pk))
-                bylines.append(ArticleAuthor(article=outcome.article, author_id=pk, role=ArticleAuthor.Role.WRITER))
-        ArticleAuthor.objects.bulk_create(bylines)
+            known = self._authors[author.name]
+            if author.bio and not known.bio:
+                Author.objects.filter(pk=known.pk, bio="").update(bio=author.bio)
+                known.bio = author.bio
+            if (outcome.article.pk, known.pk) not in existing:
+                existing.add((outcome.article.pk, known.pk))
+                bylines.append(ArticleAuthor(article=outcome.article, author=known, role=ArticleAuthor.Role.WRITER))
+        return ArticleAuthor.objects.bulk_create(bylines)
 
     def _write_ticker_items(self, files, outcomes, now):
         """One live "Breaking News" item per distinct text, expiring after ``ticker_lifetime``
@@ -268,21 +271,20 @@ def import_decision(page, *, status=Article.Status.PUBLISHED):
     return article.status, held
 
 
-def record_first_revisions(articles, *, comments, at):
-    """The first revision of each new article, with its bylines, as django-reversion would
-    record it (one revision per article, so that reverting one never touches another),
-    written with one query per table: reversion records one object at a time, which for a
-    large import costs more than the import itself."""
+def record_first_revisions(articles, *, bylines, comments, at):
+    """The first revision of each new article, with its ``bylines`` (every byline of those
+    articles, their authors loaded), as django-reversion would record it (one revision per
+    article, so that reverting one never touches another), written with one query per table:
+    reversion records one object at a time, which for a large import costs more than the
+    import itself."""
     if not articles:
         return
-    bylines = Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
-    prefetch_related_objects(articles, bylines)
     revisions = Revision.objects.bulk_create(
         [Revision(date_created=at, comment=comment[:1000]) for comment in comments]
     )
     revision_of = {article.pk: revision for article, revision in zip(articles, revisions, strict=True)}
     versions = []
-    for model, objects in ((Article, articles), (ArticleAuthor, [b for a in articles for b in a.bylines.all()])):
+    for model, objects in ((Article, articles), (ArticleAuthor, bylines)):
         content_type = ContentType.objects.get_for_model(model)
         fields = reversion_options(model).fields
         for obj, data in zip(objects, serializers.serialize("python", objects, fields=fields), strict=True):
@@ -334,23 +336,26 @@ def _assign_slugs(articles):
 def link_navigation(articles):
     """Turn previous/next headlines into links between articles, in both directions: the
     given articles' own, and those of other articles that named one of them before it
-    existed. One UPDATE per direction; links are derived data, written without a revision."""
+    existed. One UPDATE for both directions, of the rows that gain a link and no others: on
+    PostgreSQL an updated row is written again, search vector and every index included.
+    Links are derived data, written without a revision."""
     pks = [article.pk for article in articles]
     headlines = {article.headline for article in articles}
+    links, gains_a_link = {}, Q()
     for field in ("previous", "next"):
-        named = f"{field}_headline"
+        named, link = f"{field}_headline", f"{field}_article"
+        others_with_headline = Article.objects.filter(headline=OuterRef(named)).exclude(pk=OuterRef("pk"))
         # MIN rather than ORDER BY ... LIMIT 1: PostgreSQL would walk the primary key looking
         # for the headline instead of using the headline index, once per row updated.
-        first_with_headline = (
-            Article.objects.filter(headline=OuterRef(named))
-            .exclude(pk=OuterRef("pk"))
-            .values("headline")
-            .annotate(first=Min("pk"))
-            .values("first")
+        first = others_with_headline.values("headline").annotate(first=Min("pk")).values("first")
+        links[link] = Coalesce(link, Subquery(first))
+        gains_a_link |= (
+            (Q(pk__in=pks) | Q(**{f"{named}__in": headlines}))
+            & Q(**{link: None})
+            & ~Q(**{named: ""})
+            & Exists(others_with_headline)
         )
-        Article.objects.filter(Q(pk__in=pks) | Q(**{f"{named}__in": headlines}), **{f"{field}_article": None}).exclude(
-            **{named: ""}
-        ).update(**{f"{field}_article": Subquery(first_with_headline)})
+    Article.objects.filter(gains_a_link).update(**links)
 
 
 def _validate(instance, fields=None):

@@ -40,9 +40,9 @@ REVIEWED = {
     ("articles/editing.py", "DATETIMES"),
     # link_navigation: field is "previous" or "next", from a literal tuple.
     ("articles/services.py", "{f'{named}__in': headlines}"),
-    ("articles/services.py", "{f'{field}_article': None}"),
+    ("articles/services.py", "{link: None}"),
     ("articles/services.py", "{named: ''}"),
-    ("articles/services.py", "{f'{field}_article': Subquery(first_with_headline)}"),
+    ("articles/services.py", "links"),
     # _neighbour("previous") / _neighbour("next"): literal arguments.
     ("articles/views.py", "_neighbour('previous')"),
     ("articles/views.py", "_neighbour('next')"),
