@@ -110,7 +110,10 @@ class SeedImporter:
         return known
 
     def import_files(self, files, *, now=None):
-        """Import ``files`` (SeedFile) in one transaction; returns one ImportOutcome each."""
+        """Import ``files`` (SeedFile) in one transaction; returns one ImportOutcome each.
+        No files (a group that is all unchanged) write nothing and purge nothing."""
+        if not files:
+            return []
         now = now or timezone.now()
         try:
             with transaction.atomic():

@@ -112,6 +112,13 @@ def test_reimport_changes_nothing_and_reports_unchanged():
     assert (Author.objects.count(), TickerItem.objects.count(), SourceFile.objects.count()) == (1, 1, 1)
 
 
+def test_reimport_of_unchanged_files_purges_no_page(django_capture_on_commit_callbacks):
+    run(SEED)
+    with django_capture_on_commit_callbacks() as purges:
+        run(SEED)
+    assert purges == []
+
+
 def test_changed_file_updates_its_article_in_place_with_a_revision(tmp_path):
     path = write(tmp_path, "story.txt", page("Storm hits coast", "First version.", byline="Ana Díaz"))
     run(path)
