@@ -15,13 +15,16 @@ $(VENV)/.installed: $(PY) requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The background worker (webhook deliveries) runs beside the server and stops with it.
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_seeds
 	$(PY) manage.py ensure_admin
 	@echo "Site:  http://$(HOST):$(PORT)/"
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "API:   http://$(HOST):$(PORT)/api/v1/docs/"
+	$(PY) manage.py worker --no-reload -v0 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 # axe-core and the Nu HTML Checker for the browser and HTML tests. Install scripts are skipped:
 # vnu-jar's would download a Java runtime, and the machine's Java runs the checker.

@@ -696,11 +696,11 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
         else:
             content = article.working_content
         shown = editing.with_content(article or Article(pk=0), content)
-        shown.previous_slug = shown.next_slug = shown.previous_title = shown.next_title = None
+        shown.previous_neighbour = shown.next_neighbour = None
         if article is not None:
             with_data = (
                 with_page_data(Article.objects.filter(pk=article.pk))
-                .values("previous_slug", "next_slug", "previous_title", "next_title")
+                .values("previous_neighbour", "next_neighbour")
                 .first()
             )
             for name, value in (with_data or {}).items():

@@ -1,12 +1,11 @@
 """The public log of corrections, clarifications and updates, newest first."""
 
-from django.utils import timezone
 from django.views.generic import ListView
 
 from newsroom.cache import shows
 from newsroom.pagination import BoundedPaginator
 
-from .models import Correction, public_at
+from .models import Correction
 
 
 class CorrectionListView(ListView):
@@ -14,10 +13,9 @@ class CorrectionListView(ListView):
     paginator_class = BoundedPaginator
 
     def get_queryset(self):
-        # A join on the article rather than "article in (every public article)": newest
-        # corrections first from their index, each article looked up by its key.
+        # Newest corrections first from their index, each article looked up by its key.
         return (
-            Correction.objects.filter(public_at(timezone.now(), through="article__"))
+            Correction.objects.published()
             .select_related("article")
             .only("kind", "text", "published_at", "article__slug", "article__headline")
             .order_by("-published_at", "-pk")

@@ -69,9 +69,12 @@ def _neighbours(published_at, pk):
     ]
 
 
-def place_tags(article_pk, values, author_pks):
-    """Everything that lists an article at its place: when it comes, goes or moves."""
+def place_tags(article_pk, values, author_pks, *, corrected=False):
+    """Everything that lists an article at its place: when it comes, goes or moves. The
+    corrections log lists the corrections of public articles only."""
     tags = {f"article:{article_pk}", f"card:{article_pk}", "cards", "list:latest", "list:authors", "ticker"}
+    if corrected:
+        tags.add("list:corrections")
     if values.get("section_id"):
         tags.add(f"list:section:{values['section_id']}")
     tags.update(f"list:author:{pk}" for pk in author_pks)
@@ -107,9 +110,10 @@ def article_saved(sender, instance, created, raw=False, **kwargs):
     moved = before is None or any(before[name] != after[name] for name in PLACE_FIELDS)
     if moved or (before is not None and _public(before, now) != _public(after, now)):
         authors = list(ArticleAuthor.objects.filter(article=instance.pk).values_list("author_id", flat=True))
-        tags |= place_tags(instance.pk, after, authors)
+        corrected = not created and Correction.objects.filter(article=instance.pk).exists()
+        tags |= place_tags(instance.pk, after, authors, corrected=corrected)
         if before is not None:
-            tags |= place_tags(instance.pk, before, authors)
+            tags |= place_tags(instance.pk, before, authors, corrected=corrected)
     cache.purge(*tags)
 
 
@@ -176,8 +180,9 @@ def due(since, until):
         return [({cache.EVERYTHING}, until)]
     for values in articles:
         authors = list(ArticleAuthor.objects.filter(article=values["pk"]).values_list("author_id", flat=True))
+        corrected = Correction.objects.filter(article=values["pk"]).exists()
         instant = values["expires_at"] if since < (values["expires_at"] or since) <= until else values["published_at"]
-        changes.append((place_tags(values["pk"], values, authors), instant))
+        changes.append((place_tags(values["pk"], values, authors, corrected=corrected), instant))
     started = Q(starts_at__gt=since, starts_at__lte=until)
     for item in TickerItem.objects.filter(started | expired).values("starts_at", "expires_at"):
         instant = item["expires_at"] if since < (item["expires_at"] or since) <= until else item["starts_at"]

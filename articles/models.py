@@ -362,6 +362,13 @@ class SlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """Corrections readers see: those of articles public at ``at`` (now by default), by a
+        join on the article rather than "article in (every public article)"."""
+        return self.filter(public_at(at or timezone.now(), through="article__"))
+
+
 class Correction(models.Model):
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
@@ -372,6 +379,8 @@ class Correction(models.Model):
     kind = models.CharField(max_length=15, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField(help_text="Plain text: what was wrong and what is right now.")
     published_at = models.DateTimeField("time", default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["published_at", "pk"]

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from .ninjs_source import parse_ninjs_bytes
 from .seed_parser import SeedPage, SeedParseError, parse_seed_bytes
+
+SUFFIXES = (".txt", ".json")  # text pages and ninjs items
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class ReadFile:
 
 
 def find_seed_files(paths):
-    """Every ``*.txt`` file named or found below ``paths`` (each a file or a folder), as
+    """Every ``*.txt`` and ``*.json`` file named or found below ``paths`` (each a file or a folder), as
     SeedPath, each folder's files in order of their relative path. A symbolic link below a
     folder that leads out of it is refused, never followed; one that stays inside is read
     where it points (a link to a folder is not walked: its files are found where they are). A
@@ -78,7 +81,7 @@ def _walk(folder):
                 found.append(SeedPath(directory / name, (directory / name).relative_to(folder).as_posix(), _LEAVES))
         for name in files:
             path = directory / name
-            if not name.endswith(".txt"):
+            if not name.lower().endswith(SUFFIXES):
                 continue
             relative = path.relative_to(folder).as_posix()
             if path.is_symlink() and not _inside(path.resolve(), root):
@@ -116,12 +119,18 @@ def read_group(seed_paths, known_hashes, max_bytes):
             results.append(ReadFile(path, name, sha256))
             continue
         try:
-            page, warnings = parse_seed_bytes(data, source=name)
+            page, warnings = parse_file_bytes(data, source=name)
         except SeedParseError as error:
             results.append(ReadFile(path, name, sha256, error=str(error)))
         else:
             results.append(ReadFile(path, name, sha256, page=page, warnings=warnings))
     return results
+
+
+def parse_file_bytes(data, *, source):
+    """The page in a file's bytes and warnings: a ninjs item for ``*.json``, else a text page."""
+    parse = parse_ninjs_bytes if source.lower().endswith(".json") else parse_seed_bytes
+    return parse(data, source=source)
 
 
 def read_groups(seed_paths, *, size, known_hashes, max_bytes, lookahead=2):

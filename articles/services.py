@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options  # the fields reversion records
 
+from api.events import record_import
 from articles.seed_parser import SeedPage
 from authors.models import Author
 from newsroom.cache import purge_everything
@@ -136,7 +137,12 @@ class SeedImporter:
             at=now,
         )
         link_navigation([outcome.article for outcome in outcomes])
-        purge_everything()  # bulk writes send no signals
+        # Bulk writes send no signals: the webhook events and the purge are made here.
+        record_import(
+            created=[outcome.article for outcome in created],
+            updated=[outcome.article for outcome in outcomes if outcome.result == "updated"],
+        )
+        purge_everything()
         return outcomes
 
     def _write_articles(self, files, now):

@@ -1,18 +1,20 @@
 from datetime import timedelta
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import JSONField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from newsroom.cache import cached_for_content, shows
+from newsroom.fragments import render_fragment
 from newsroom.http import LastModifiedMixin
 from newsroom.pagination import BoundedPaginator
 from newsroom.renditions import responsive_image
 
+from .cards import with_cards
 from .filters import ArchiveFilter, published_authors
 from .models import Article, ArticleAuthor, Section, SlugRedirect, TickerItem
 from .structured_data import news_article
@@ -20,6 +22,30 @@ from .structured_data import news_article
 MORE_TOP_READS = 5
 TICKER_LENGTH = 10
 UPDATE_WORTH_SHOWING = timedelta(minutes=5)
+# The columns pages read, and no others: who saved an article, its version and the importer's
+# bookkeeping stay in the database, and an author's contact details with them.
+ARTICLE_PAGE_FIELDS = (
+    *("headline", "slug", "dek", "body", "section", "credit_line", "source_name", "source_url"),
+    *("lead_image", "lead_image_width", "lead_image_height", "lead_image_alt", "lead_image_caption"),
+    *("lead_image_credit", "status", "published_at", "expires_at", "updated_at"),
+    *("previous_article", "next_article"),
+)
+CARD_FIELDS = (
+    *("headline", "slug", "dek", "section", "credit_line", "published_at", "updated_at"),
+    *("lead_image", "lead_image_width", "lead_image_height", "lead_image_alt"),
+)
+SECTION_FIELDS = ("section__name", "section__slug", "section__order")
+BYLINE_FIELDS = (
+    *("article", "role", "author__name", "author__slug", "author__job_title", "author__bio"),
+    "author__updated_at",
+)
+# What the previous/next links need of the imported neighbours, and to know whether they are public.
+LINKED_FIELDS = (
+    *("previous_article__slug", "previous_article__headline", "previous_article__status"),
+    *("previous_article__published_at", "previous_article__expires_at"),
+    *("next_article__slug", "next_article__headline", "next_article__status"),
+    *("next_article__published_at", "next_article__expires_at"),
+)
 
 
 def shows_articles(request, articles):
@@ -34,18 +60,24 @@ def shows_articles(request, articles):
 
 def public_articles():
     """Published articles with what a listing shows: section and bylines, in two queries."""
-    bylines = ArticleAuthor.objects.select_related("author")
     return (
         Article.objects.published()
         .select_related("section")
-        .prefetch_related(Prefetch("bylines", queryset=bylines))
-        .defer("body")
+        .prefetch_related(listed_bylines())
+        .only(*CARD_FIELDS, *SECTION_FIELDS)
     )
+
+
+def listed_bylines():
+    """What a listing shows of each article's bylines, for ``prefetch_related``."""
+    return Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author").only("article", "author__name"))
 
 
 def _neighbour(direction):
     """The published article just before or after this one in publication order (time, then
-    id, so articles published at the same instant are not skipped), as subqueries."""
+    id, so articles published at the same instant are not skipped): its id, slug and headline
+    as one subquery (``{direction}_neighbour``), a dict or None. Each subquery costs the ORM
+    about a millisecond to build, so one of them per direction, not one per column."""
     published = Article.objects.published()
     at, pk = OuterRef("published_at"), OuterRef("pk")
     # The bound outside the OR is what lets the index scan start at this article rather than at
@@ -56,18 +88,16 @@ def _neighbour(direction):
     else:
         candidates = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk), published_at__gte=at)
         candidates = candidates.order_by("published_at", "pk")
-    return {
-        f"{direction}_pk": Subquery(candidates.values("pk")[:1]),
-        f"{direction}_slug": Subquery(candidates.values("slug")[:1]),
-        f"{direction}_title": Subquery(candidates.values("headline")[:1]),
-    }
+    link = candidates.values(link=JSONObject(pk="pk", slug="slug", headline="headline"))[:1]
+    return {f"{direction}_neighbour": Subquery(link, output_field=JSONField())}
 
 
 def with_page_data(articles):
     """``articles`` with everything an article page shows, in three queries for one article."""
-    bylines = ArticleAuthor.objects.select_related("author")
+    bylines = ArticleAuthor.objects.select_related("author").only(*BYLINE_FIELDS)
     return (
         articles.select_related("section", "previous_article", "next_article")
+        .only(*ARTICLE_PAGE_FIELDS, *SECTION_FIELDS, *LINKED_FIELDS)
         .prefetch_related(Prefetch("bylines", queryset=bylines), "corrections")
         .annotate(**_neighbour("previous"), **_neighbour("next"))
     )
@@ -109,7 +139,8 @@ class ArticleDetailView(LastModifiedMixin, DetailView):
         authors = [byline.author_id for byline in article.bylines.all()]
         shows(self.request, f"article:{article.pk}", "sections", *(f"author:{pk}" for pk in authors))
         shows(self.request, *(f"byline:{pk}" for pk in authors))
-        shows(self.request, *(f"card:{pk}" for pk in (article.previous_pk, article.next_pk) if pk))
+        neighbours = (article.previous_neighbour, article.next_neighbour)
+        shows(self.request, *(f"card:{neighbour['pk']}" for neighbour in neighbours if neighbour))
         return super().get_context_data(**article_page_context(article, self.request), **kwargs)
 
 
@@ -119,9 +150,9 @@ def _navigation(article, direction):
     linked = getattr(article, f"{direction}_article")
     if linked is not None and linked.is_public():
         return linked.get_absolute_url(), linked.headline
-    slug = getattr(article, f"{direction}_slug")
-    if slug:
-        return Article(slug=slug).get_absolute_url(), getattr(article, f"{direction}_title")
+    neighbour = getattr(article, f"{direction}_neighbour")
+    if neighbour:
+        return Article(slug=neighbour["slug"]).get_absolute_url(), neighbour["headline"]
     return None
 
 
@@ -141,6 +172,7 @@ class SectionDetailView(LastModifiedMixin, ListView):
         context = super().get_context_data(section=self.section, **kwargs)
         shows(self.request, f"list:section:{self.section.pk}")
         shows_articles(self.request, context["articles"])
+        with_cards(context["articles"])
         return context
 
 
@@ -174,6 +206,7 @@ class ArchiveView(LastModifiedMixin, FilterView):
         context["section_choices"] = [("", "Any section"), *Section.objects.values_list("slug", "name")]
         shows(self.request, "list:latest", "list:authors")
         shows_articles(self.request, context["object_list"])
+        with_cards(context["object_list"])
         return context
 
 
@@ -183,18 +216,22 @@ def more_top_reads_block(article_pk):
     articles = list(
         Article.objects.published().exclude(pk=int(article_pk or 0)).only("slug", "headline")[:MORE_TOP_READS]
     )
-    html = render_to_string("includes/more_top_reads.html", {"articles": articles})
+    shown = [(article.slug, article.headline) for article in articles]
+    html = render_fragment(("includes/more_top_reads.html",), {"articles": articles}, shown)
     return html, {"list:latest", *(f"card:{article.pk}" for article in articles)}, None
 
 
 def ticker_block(argument):
     """The breaking-news bar: (html, tags, valid until) for the block every page shares."""
-    return render_to_string("includes/ticker.html", {"items": ticker_items()}), {"ticker"}, None
+    items = ticker_items()
+    shown = [(item.pk, item.priority, item.text, item.get_link()) for item in items]
+    return render_fragment(("includes/ticker.html",), {"items": items}, shown), {"ticker"}, None
 
 
 def ticker_items():
     """The items the ticker bar shows now: the most important live ones, at most TICKER_LENGTH."""
-    return list(TickerItem.objects.live().select_related("article")[:TICKER_LENGTH])
+    items = TickerItem.objects.live().select_related("article").only("text", "url", "priority", "article__slug")
+    return list(items[:TICKER_LENGTH])
 
 
 def ticker_json(request):

@@ -8,9 +8,10 @@ Usage: bench/pages.sh [options]
 
 Serves the reader site under gunicorn (2 sync workers, production settings) on 127.0.0.1 with
 imported articles from bench/make_corpus.py, and measures requests/s and latency with wrk for the
-home page, an article, the archive filtered by author, search and /ticker.json, beside the
-framework floor: /__floor__/, a bare Django view returning the article page's bytes with no query
-and no template, served by the same workers through the same middleware (bench/floor_urls.py).
+home page, an article, its section, the author with the most articles, the archive filtered by
+that author, search and /ticker.json, beside the framework floor: /__floor__/, a bare Django view
+returning the article page's bytes with no query and no template, served by the same workers
+through the same middleware (bench/floor_urls.py).
 It runs once with the page cache off (PAGE_CACHE_SECONDS=0) and once with it on (300), prints a
 markdown table and writes it to bench/out/pages-<date>.md (wrk's own output goes beside it).
 
@@ -163,30 +164,40 @@ echo "imported in $((SECONDS - started)) s: $(tail -n 1 "$scratch/import.log")"
 # The measured article: the median body length among the 101 latest, so neither a one-paragraph
 # brief nor a forty-paragraph feature; the author with the most articles for the archive.
 "$PY" manage.py shell --no-imports -c '
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import Length
 from django.utils.html import escape
 
-from articles.models import Article
+from articles.models import Article, Section
 from authors.models import Author
+
+# Scraped pages name no section: six sections share six articles in seven, as on a real site,
+# so that section pages and the home page'"'"'s section blocks have something to show.
+names = ["Oil", "Gas", "Power", "Renewables", "Metals", "Markets"]
+for number, name in enumerate(names):
+    section, _ = Section.objects.get_or_create(slug=name.lower(), defaults={"name": name, "order": number})
+    Article.objects.alias(part=F("id") % 7).filter(part=number).update(section=section)
 
 latest = Article.objects.published().order_by("-published_at", "-pk").annotate(size=Length("body"))[:101]
 article = sorted(latest, key=lambda article: article.size)[len(latest) // 2]
 author = Author.objects.annotate(byline_count=Count("bylines")).order_by("-byline_count", "pk").first()
-for value in (article.slug, escape(article.headline), author.slug, author.byline_count):
+for value in (article.slug, escape(article.headline), author.slug, author.byline_count, article.section.slug):
     print("PICK", value)
 ' >"$scratch/picks"
 mapfile -t picks < <(sed -n 's/^PICK //p' "$scratch/picks")
-[ "${#picks[@]}" = 4 ] || die "could not pick an article and an author: $(cat "$scratch/picks")"
+[ "${#picks[@]}" = 5 ] || die "could not pick an article and an author: $(cat "$scratch/picks")"
 article_slug="${picks[0]}"
 article_headline="${picks[1]}"
 author_slug="${picks[2]}"
+section_slug="${picks[4]}"
 search_query="$("$PY" -c 'import sys, urllib.parse; print(urllib.parse.quote_plus(sys.argv[1]))' "$query")"
 
-names=(home article archive search ticker)
+names=(home article section author archive search ticker)
 declare -A label=(
     [home]="home \`/\`"
     [article]="article \`/articles/…/\`"
+    [section]="section \`/sections/…/\`"
+    [author]="author \`/authors/…/\`"
     [archive]="archive by author"
     [search]="search \`?q=$query\`"
     [ticker]="\`/ticker.json\`"
@@ -195,6 +206,8 @@ declare -A label=(
 declare -A url_path=(
     [home]="/"
     [article]="/articles/$article_slug/"
+    [section]="/sections/$section_slug/"
+    [author]="/authors/$author_slug/"
     [archive]="/archive/?author=$author_slug"
     [search]="/search/?q=$search_query"
     [ticker]="/ticker.json"
@@ -378,16 +391,17 @@ kb() { awk -v bytes="$(stat -c %s "$1")" 'BEGIN { printf "%.0f KB", bytes / 1024
         echo "- ${label[$1]}, $2: $got% of the floor (goal ≥ $3%):" \
             "$(awk -v got="$got" -v goal="$3" 'BEGIN { print (got >= goal) ? "met" : "NOT met" }')"
     }
-    goal article cached 80
-    goal article uncached 25
-    goal home uncached 15
-    goal archive uncached 15
+    goal article uncached 12
+    goal home uncached 8
+    goal archive uncached 8
+    for name in "${names[@]}"; do
+        [ "$name" = search ] || [ -n "${skipped[$name]:-}" ] || goal "$name" cached 80
+    done
     worst="$(for name in "${names[@]}"; do
-        [ -n "${skipped[$name]:-}" ] || printf '%s %s\n%s %s\n' "${result[uncached:$name:p99]}" "$name uncached" \
-            "${result[cached:$name:p99]}" "$name cached"
+        [ "$name" = search ] || [ -n "${skipped[$name]:-}" ] || printf '%s %s\n' "${result[cached:$name:p99]}" "$name"
     done | sort -g | tail -n 1)"
-    echo "- p99 latency under 50 ms at $connections connections: worst is ${worst#* } at ${worst%% *} ms:" \
-        "$(awk -v p="${worst%% *}" 'BEGIN { print (p < 50) ? "met" : "NOT met" }')"
+    echo "- cached pages' p99 under 10 ms at $connections connections: worst is ${worst#* } at ${worst%% *} ms:" \
+        "$(awk -v p="${worst%% *}" 'BEGIN { print (p < 10) ? "met" : "NOT met" }')"
 } >"$report"
 
 echo

@@ -35,6 +35,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("authors/", include("authors.urls")),
     path("", include("articles.urls")),
 ]

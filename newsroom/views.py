@@ -4,15 +4,16 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.db.models import F, Subquery, Window
+from django.db.models import F, Subquery, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from articles.cards import with_cards
 from articles.models import Article
-from articles.views import public_articles, shows_articles
+from articles.views import listed_bylines, public_articles, shows_articles
 
 from .cache import shows
 from .health import database_probe
@@ -35,25 +36,25 @@ class HomeView(LastModifiedMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        latest = list(public_articles()[: LATEST + 1])
+        listed = public_articles().prefetch_related(None)
+        latest = list(listed[: LATEST + 1])
         # Section blocks show recent news: rank only the latest HOME_SPAN articles, not the archive.
         recent = Article.objects.published().values("pk")[:HOME_SPAN]
-        in_sections = (
-            public_articles()
-            .filter(pk__in=Subquery(recent))
-            .annotate(
-                place=Window(
-                    RowNumber(), partition_by=F("section"), order_by=[F("published_at").desc(), F("pk").desc()]
-                )
-            )
+        in_sections = listed.filter(pk__in=Subquery(recent)).annotate(
+            place=Window(RowNumber(), partition_by=F("section"), order_by=[F("published_at").desc(), F("pk").desc()])
         )
+        in_sections = list(in_sections.filter(section__isnull=False, place__lte=PER_SECTION))
+        # The bylines of every article shown, in one query.
+        prefetch_related_objects([*latest, *in_sections], listed_bylines())
         by_section = {}
-        for article in in_sections.filter(section__isnull=False, place__lte=PER_SECTION):
+        for article in in_sections:
             by_section.setdefault(article.section_id, []).append(article)
         sections = sorted({articles[0].section for articles in by_section.values()}, key=lambda s: (s.order, s.name))
         sections = [(section, by_section[section.pk]) for section in sections]
+        in_sections = [article for _, articles in sections for article in articles]
         shows(self.request, "list:latest")
-        shows_articles(self.request, [*latest, *(article for _, articles in sections for article in articles)])
+        shows_articles(self.request, [*latest, *in_sections])
+        with_cards([*latest[1:], *in_sections])
         return super().get_context_data(
             lead=latest[0] if latest else None, latest=latest[1:], sections=sections, **kwargs
         )

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from newsroom import cache
+from newsroom.fragments import render_fragment
 from newsroom.renditions import responsive_image
 
 register = template.Library()
@@ -23,9 +24,70 @@ def more_top_reads(article):
     return cache.block("more-top-reads", article.pk or 0)
 
 
+@register.simple_tag(takes_context=True)
+def story(context):
+    """The article itself, from its header to the previous and next links, rendered once for
+    what it shows: every field of it the page shows, its section, bylines and corrections."""
+    article = context["article"]
+    section = article.section
+    shown = (
+        *(article.pk, article.slug, article.headline, article.dek, article.body, article.credit_line),
+        *(article.source_name, article.source_url, article.published_at),
+        *(article.lead_image_alt, article.lead_image_caption, article.lead_image_credit),
+        (section.slug, section.name) if section else None,
+        [
+            (byline.role, author.slug, author.name, author.job_title, author.bio)
+            for byline in article.bylines.all()
+            for author in [byline.author]
+        ],
+        [(correction.kind, correction.text, correction.published_at) for correction in article.corrections.all()],
+        *(context.get(name) for name in STORY_CONTEXT),
+    )
+    values = {"article": article, **{name: context.get(name) for name in STORY_CONTEXT}}
+    return render_fragment(STORY_TEMPLATES, values, shown)
+
+
+STORY_TEMPLATES = ("articles/includes/story.html",)
+# What the story shows beyond the article: the update time worth showing, the lead image's
+# renditions (a ResponsiveImage) and the (address, headline) of the previous and next links.
+STORY_CONTEXT = ("updated_at", "image", "previous_link", "next_link")
+
+
 @register.simple_tag
 def lead_image(article):
     return responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height)
+
+
+@register.simple_tag
+def select(field, choices):
+    """A <select> for the form ``field`` with its ``choices`` written out (Django's widget renders
+    each option through a template of its own), rendered once for what it shows: a few hundred
+    authors' options take longer to render than the rest of the archive page."""
+    shown = (field.html_name, field.auto_id, bool(field.errors), field.value(), tuple(choices))
+    return render_fragment(SELECT_TEMPLATES, {"field": field, "choices": choices}, shown)
+
+
+SELECT_TEMPLATES = ("articles/includes/choices.html",)
+
+
+@register.simple_tag(takes_context=True)
+def archive_filters(context):
+    """The archive's filter form, rendered once for what it shows: each field's value as
+    submitted, the form's errors and the author and section choices. Django renders each label
+    and widget through a template of its own."""
+    form = context["filter"].form
+    author_choices, section_choices = context["author_choices"], context["section_choices"]
+    shown = (
+        [(name, form.data.getlist(name)) for name in form.fields],
+        form.errors.get_json_data(),
+        tuple(author_choices),
+        tuple(section_choices),
+    )
+    values = {"filter": context["filter"], "author_choices": author_choices, "section_choices": section_choices}
+    return render_fragment(ARCHIVE_FILTERS_TEMPLATES, values, shown)
+
+
+ARCHIVE_FILTERS_TEMPLATES = ("articles/includes/archive_filters.html",)
 
 
 @register.filter

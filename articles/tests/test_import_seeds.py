@@ -426,3 +426,98 @@ def test_each_imported_article_gets_a_revision_of_its_own(tmp_path):
         rows = {(v.content_type.model, v.field_dict.get("article_id", v.object_id)) for v in revision.version_set.all()}
         assert rows == {("article", str(article.pk)), ("articleauthor", article.pk)}
         assert revision.get_comment() == f"Imported from {article.source_files.get().name}"
+
+
+# ninjs items (*.json), read by articles/ninjs_source.py
+
+IPTC_EXAMPLES = BASE_DIR / "api" / "tests" / "files" / "ninjs" / "examples"
+
+
+def ninjs(headline, *paragraphs, by=None, uri="urn:example:story"):
+    item = {"uri": uri, "type": "text", "headlines": [{"role": "main", "value": headline}]}
+    html = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs or ["A paragraph of the story."])
+    item["bodies"] = [{"role": "main", "contentType": "text/html", "value": html}]
+    if by:
+        item["by"] = by
+    return json.dumps(item)
+
+
+def test_iptcs_example_items_import_as_one_story_published_under_their_credit_line(tmp_path):
+    for example in IPTC_EXAMPLES.glob("*.json"):
+        write(tmp_path, example.name, example.read_text(encoding="utf-8"))
+    out, _ = run(tmp_path)
+    # Four renderings of one story (two versions of ninjs, simple and complex): one article.
+    assert summary(out).startswith("Files found: 4. Articles created: 1, updated: 0, unchanged: 3.")
+    article = Article.objects.get()
+    assert article.headline == "Captain of wrecked cruise ship on trial in Italy"
+    assert article.body.count("<p>") == 4
+    assert article.credit_line == "Paulo Santalucia and Frances d'Emilio"
+    assert Article.objects.published().filter(pk=article.pk).exists()
+    assert SourceFile.objects.count() == 4
+    out, _ = run(tmp_path)
+    assert summary(out).startswith("Files found: 4. Articles created: 0, updated: 0, unchanged: 4.")
+
+
+def test_ninjs_items_and_text_pages_import_together_and_dedupe_across_formats(tmp_path):
+    write(tmp_path, "a.txt", page("Refinery output falls", byline="Jane Doe"))
+    write(tmp_path, "b.json", ninjs("Refinery output falls", "Other words.", by="Jane Doe"))
+    write(tmp_path, "c.json", ninjs("Pipeline reopens", by="By Jane Doe for Example News"))
+    out, _ = run(tmp_path)
+    assert summary(out) == (
+        "Files found: 3. Articles created: 2, updated: 0, unchanged: 1. Authors created: 1. "
+        "Ticker items created: 0. Files refused: 0."
+    )
+    pipeline = Article.objects.get(headline="Pipeline reopens")
+    assert pipeline.source_name == "Example News"
+    assert [byline.author.name for byline in pipeline.bylines.all()] == ["Jane Doe"]
+
+
+def test_a_changed_ninjs_file_updates_its_article_in_place(tmp_path):
+    write(tmp_path, "a.json", ninjs("A story", "First words.", by="Jane Doe"))
+    run(tmp_path)
+    article = Article.objects.get()
+    write(tmp_path, "a.json", ninjs("A story", "Better words.", by="Jane Doe"))
+    out, _ = run(tmp_path)
+    assert "updated: 1" in summary(out)
+    assert Article.objects.get().pk == article.pk
+    assert "Better words." in Article.objects.get().body
+
+
+def test_a_refused_ninjs_file_among_good_ones_leaves_nothing_and_the_run_goes_on(tmp_path):
+    write(tmp_path, "1.json", ninjs("Good one", by="Jane Doe"))
+    write(tmp_path, "2.json", '{"uri": "urn:x", "type": "picture"}')
+    write(tmp_path, "3.json", '{"uri": ')
+    # Parses, then fails while writing (a headline longer than the field).
+    write(tmp_path, "4.json", ninjs("Long " * 100, by="Bad Author"))
+    write(tmp_path, "5.txt", page("Good two", byline="Jane Doe"))
+    out, err = run(tmp_path, expect_exit=1)
+    assert "Articles created: 2" in summary(out)
+    assert "Files refused: 3." in summary(out)
+    assert "2.json: a ninjs 'picture' item is not an article" in err
+    assert "3.json: line 1: not JSON" in err
+    assert "4.json" in err
+    assert sorted(Article.objects.values_list("headline", flat=True)) == ["Good one", "Good two"]
+    assert not Author.objects.filter(name="Bad Author").exists()
+    assert sorted(SourceFile.objects.values_list("name", flat=True)) == ["1.json", "5.txt"]
+
+
+def test_dry_run_prints_ninjs_items_in_the_same_json_contract(tmp_path):
+    write(tmp_path, "a.json", ninjs("A story", "One.", "Two.", by="Jane Doe"))
+    write(tmp_path, "b.json", "[]")
+    out, err = run(tmp_path, "--dry-run", "--format=json", expect_exit=1)
+    good, bad = json.loads(out)
+    assert good == {
+        "source": "a.json",
+        "sha256": hashlib.sha256((tmp_path / "a.json").read_bytes()).hexdigest(),
+        "ticker": [],
+        "headline": "A story",
+        "body": ["One.", "Two."],
+        "byline": "Jane Doe",
+        "publisher": None,
+        "previous": None,
+        "next": None,
+        "author": {"name": "Jane Doe", "bio": ""},
+    }
+    assert bad == {"source": "b.json", "error": "b.json: not a ninjs item: the JSON is not an object"}
+    assert "Files found: 2. Parsed: 1. Files refused: 1." in err
+    assert not Article.objects.exists()

@@ -131,6 +131,17 @@ PUBLIC_PAGES = [
     ("/ticker.json", 200, ["Public flash"]),
     ("/corrections/", 200, ["Public correction."]),
     *[(f"/articles/{word.lower()}-talks-collapse/", 404, []) for word in WORDS],
+    # The read API (api/).
+    ("/api/v1/articles/", 200, ["Oil falls", PUBLIC_IMAGE, "Public correction.", "Coal steady"]),
+    (f"/api/v1/articles/?section=energy&author=ann-lee&{EVERYTHING}", 200, ["Oil falls"]),
+    ("/api/v1/articles/?updated_since=2000-01-01T00:00:00Z", 200, ["Oil falls"]),
+    ("/api/v1/articles/by-slug/oil-falls/", 200, ["Oil falls", PUBLIC_IMAGE, "Public correction."]),
+    ("/api/v1/authors/", 200, ["Ann Lee"]),
+    ("/api/v1/sections/", 200, ["Energy"]),
+    ("/api/v1/corrections/", 200, ["Public correction."]),
+    ("/api/v1/ticker/", 200, ["Public flash"]),
+    *[(f"/api/v1/articles/?author={author}", 200, []) for author in AUTHORS],
+    *[(f"/api/v1/articles/by-slug/{word.lower()}-talks-collapse/", 404, []) for word in WORDS],
 ]
 # An author with no public article has a page and feeds, which show their name and nothing else.
 OWN_PAGES = [
@@ -170,3 +181,31 @@ def test_an_author_of_hidden_articles_only_has_their_name_shown(client, newsroom
     text = response.content.decode()
     assert name in text
     assert leaks(text, newsroom, own_author=name) == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/api/v1/articles/{pk}/", "/api/v1/articles/{pk}.ninjs", "/api/v1/articles/{pk}/?body=text"],
+)
+def test_hidden_articles_are_not_found_in_the_api_by_id(client, newsroom, address):
+    for article in newsroom.values():
+        for accept in ("application/json", "application/ninjs+json"):
+            response = client.get(address.format(pk=article.pk), headers={"Accept": accept})
+            assert response.status_code == 404
+            assert leaks(response.content.decode(), newsroom) == []
+
+
+def test_an_author_of_hidden_articles_is_not_found_in_the_api(client, newsroom):
+    for article in newsroom.values():
+        own = article.bylines.exclude(author__name="Ann Lee").get().author
+        assert client.get(f"/api/v1/authors/{own.pk}/").status_code == 404
+
+
+def test_hidden_articles_reach_no_page_of_the_api_walked_to_its_end(client, newsroom):
+    text, url = "", "/api/v1/articles/?limit=1"
+    while url:
+        response = client.get(url)
+        text += response.content.decode()
+        url = response.json()["next"]
+    assert "Coal steady" in text
+    assert leaks(text, newsroom) == []

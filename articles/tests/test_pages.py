@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Correction, TickerItem
+from articles.models import Article, ArticleAuthor, Correction, Section, TickerItem
 from articles.views import TICKER_LENGTH
 from newsroom.tests.uploads import image_upload
 
@@ -395,6 +395,23 @@ def test_archive_offers_only_authors_with_public_articles(client, archive):
     make_author(name="Cy Unpublished")
     select = part(client.get("/archive/").text, r'<select name="author"[^>]*>(.*?)</select>')
     assert re.findall(r'<option value="([^"]*)"', select) == ["", "ann-lee", "bo-chan"]
+
+
+def test_archive_selects_the_chosen_author_and_section_whatever_was_shown_before(client, archive):
+    client.get("/archive/?author=ann-lee")
+    page = client.get("/archive/?author=bo-chan&section=energy").text
+
+    assert re.findall(r'<option value="([^"]*)" selected>', page) == ["bo-chan", "energy"]
+    assert 'aria-invalid="true"' not in page
+    assert 'aria-invalid="true"' in client.get("/archive/?author=nobody-by-that-name").text
+
+
+def test_archive_offers_a_renamed_section_at_once(client, archive):
+    client.get("/archive/")
+    Section.objects.filter(slug="energy").update(name="Power")
+
+    select = part(client.get("/archive/").text, r'<select name="section"[^>]*>(.*?)</select>')
+    assert re.findall(r'<option value="[^"]*"[^>]*>([^<]*)<', select) == ["Any section", "Power", "Sport"]
 
 
 @pytest.mark.parametrize(

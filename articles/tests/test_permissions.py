@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from api.keys import issue_key
+from api.models import ApiKey, WebhookDelivery, WebhookEvent, WebhookSubscription
 from articles.models import Article, ArticleAuthor, ArticleDraft, TickerItem
 
 from .admin_forms import form_data
@@ -295,6 +297,45 @@ def change_ticker_item(client, reader):
     return TickerItem.objects.get(pk=item.pk).text == "After"
 
 
+def add_api_key(client, reader):
+    client.post(reverse("admin:api_apikey_add"), {"name": "Partner"})
+    return ApiKey.objects.filter(name="Partner").exists()
+
+
+def revoke_api_key(client, reader):
+    row, _ = issue_key(name="App")
+    client.post(reverse("admin:api_apikey_changelist"), {"action": "revoke", "_selected_action": [row.pk]})
+    return ApiKey.objects.get(pk=row.pk).revoked_at is not None
+
+
+def see_api_keys(client, reader):
+    issue_key(name="Listed key")
+    return "Listed key" in client.get(reverse("admin:api_apikey_changelist")).text
+
+
+def add_webhook_subscription(client, reader):
+    data = {"url": "https://receiver.example/hook", "events": ["article.published"], "active": "on"}
+    client.post(reverse("admin:api_webhooksubscription_add"), data)
+    return WebhookSubscription.objects.filter(url="https://receiver.example/hook").exists()
+
+
+def read_webhook_secret(client, reader):
+    subscription = WebhookSubscription.objects.create(url="https://receiver.example/", events=[])
+    url = reverse("admin:api_webhooksubscription_change", args=[subscription.pk])
+    return subscription.secret in client.get(url).text
+
+
+def redeliver_webhook(client, reader):
+    subscription = WebhookSubscription.objects.create(url="https://receiver.example/", events=[])
+    event = WebhookEvent.objects.create(type="article.published", object_type="article", object_id=1)
+    delivery = WebhookDelivery.objects.create(
+        event=event, subscription=subscription, status=WebhookDelivery.Status.FAILED
+    )
+    url = reverse("admin:api_webhookdelivery_changelist")
+    client.post(url, {"action": "redeliver", "_selected_action": [delivery.pk]})
+    return WebhookDelivery.objects.get(pk=delivery.pk).status == WebhookDelivery.Status.PENDING
+
+
 REPORTER_MAY = {
     add_article,
     change_draft,
@@ -332,14 +373,23 @@ NOBODY_MAY = {
     edit_another_articles_byline_inline,
     recover_with_a_byline_version,
 }
-EVERYTHING = EDITOR_MAY | NOBODY_MAY
+# API keys and webhooks (api/admin.py).
+ADMINISTRATOR_MAY = EDITOR_MAY | {
+    add_api_key,
+    revoke_api_key,
+    see_api_keys,
+    add_webhook_subscription,
+    read_webhook_secret,
+    redeliver_webhook,
+}
+EVERYTHING = ADMINISTRATOR_MAY | NOBODY_MAY
 ALLOWED = {
     None: set(),
     "staff": set(),
     "Reporter": REPORTER_MAY,
     "Editor": EDITOR_MAY,
-    "Site administrator": EDITOR_MAY,
-    "superuser": EDITOR_MAY,
+    "Site administrator": ADMINISTRATOR_MAY,
+    "superuser": ADMINISTRATOR_MAY,
 }
 
 

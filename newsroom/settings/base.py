@@ -31,9 +31,13 @@ INSTALLED_APPS = [
     "django_filters",
     "django_prose_editor",
     "reversion",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "newsroom",
     "authors",
     "articles",
+    "api",
 ]
 
 # The first two see every response last, the redirects and errors other middleware make
@@ -317,3 +321,23 @@ def edge_purge_backends():
 
 
 EDGE_PURGE_BACKENDS = edge_purge_backends()
+
+
+# The read API (api/): requests a client address may make per minute without a key (keys lift
+# the limit; 0 turns the limit off).
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
+# Where webhook payloads say the site is (API responses use the request's own host).
+SITE_URL = env_str("SITE_URL", f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "http://127.0.0.1:8000").rstrip("/")
+
+# Background tasks (django-tasks): webhook deliveries, never in an editor's request. The default
+# keeps the queue in the database and `python manage.py worker` runs it (make run starts one);
+# TASKS_BACKEND chooses another backend of django-tasks' (docs/deploy.md, "Workers").
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Webhooks: each POST may take this long; failures are retried with exponential backoff and
+# jitter, starting after WEBHOOK_FIRST_RETRY_SECONDS, for WEBHOOK_RETRY_HOURS, and then the
+# subscription is marked failing. A worker puts back what a killed worker left every
+# WEBHOOK_SWEEP_SECONDS.
+WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 10.0)
+WEBHOOK_FIRST_RETRY_SECONDS = env_float("WEBHOOK_FIRST_RETRY_SECONDS", 5.0)
+WEBHOOK_RETRY_HOURS = env_float("WEBHOOK_RETRY_HOURS", 24.0)
+WEBHOOK_SWEEP_SECONDS = env_float("WEBHOOK_SWEEP_SECONDS", 30.0)

@@ -228,6 +228,19 @@ def test_any_change_through_the_orm_invalidates_cached_pages(
         assert gone not in page
 
 
+def test_publishing_an_article_that_has_corrections_refreshes_the_corrections_log(
+    client, scene, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_correction(scene.draft, text="The pipeline is in Texas.")
+    assert "The pipeline is in Texas." not in assert_cached(client, "/corrections/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_draft(scene)
+
+    assert "The pipeline is in Texas." in client.get("/corrections/").text
+
+
 def test_invalidation_works_while_the_clock_stands_still(client, clock, django_capture_on_commit_callbacks):
     story = make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
     assert_cached(client, "/")
@@ -370,6 +383,16 @@ def test_scheduled_article_appears_at_its_publication_time_without_any_save(clie
     clock.move_to(NOW + timedelta(minutes=2))
     assert "Embargoed results" in client.get(url).text
     assert client.get("/articles/embargoed-results/").status_code == 200
+
+
+def test_a_scheduled_article_with_corrections_brings_them_into_the_log_at_its_time(client, clock):
+    make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
+    embargoed = make_article(headline="Embargoed results", published_at=NOW + timedelta(minutes=2))
+    make_correction(embargoed, text="The results were for May.")
+    assert "The results were for May." not in client.get("/corrections/").text
+
+    clock.move_to(NOW + timedelta(minutes=2))
+    assert "The results were for May." in client.get("/corrections/").text
 
 
 def test_an_article_scheduled_after_the_last_look_at_the_clock_appears_on_time(

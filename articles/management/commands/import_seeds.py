@@ -1,10 +1,12 @@
-"""Import scraped news pages (``seeds/*.txt``) as articles, authors and ticker items.
+"""Import scraped news pages (``seeds/*.txt``) and IPTC ninjs items (``*.json``) as articles,
+authors and ticker items.
 
-Each file is parsed by ``articles.seed_parser`` and written by ``articles.services`` in its own
-transaction, so a refused file leaves nothing behind and the run goes on. Importing the same
-files again changes nothing; a file whose content changed updates its article in place. Files
-are known by their path relative to the folder given, so that two folders' "index.txt" stay
-two sources; files over IMPORT_MAX_FILE_BYTES and symbolic links out of the folder are refused.
+Each file is parsed by ``articles.seed_parser`` (ninjs: ``articles.ninjs_source``) and written by
+``articles.services`` in its own transaction, so a refused file leaves nothing behind and the run
+goes on. Importing the same files again changes nothing; a file whose content changed updates its
+article in place. Files are known by their path relative to the folder given, so that two
+folders' "index.txt" stay two sources; files over IMPORT_MAX_FILE_BYTES and symbolic links out of
+the folder are refused.
 """
 
 import json
@@ -60,11 +62,14 @@ class Tally:
 
 
 class Command(BaseCommand):
-    help = "Import scraped news pages (.txt) as articles, authors and breaking-news items."
+    help = "Import scraped news pages (.txt) and ninjs items (.json) as articles, authors and breaking-news items."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "paths", nargs="*", type=Path, help="Files or folders of .txt pages (default: the repo's seeds/)."
+            "paths",
+            nargs="*",
+            type=Path,
+            help="Files or folders of .txt pages and .json ninjs items (default: seeds/).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Parse and report; write nothing.")
         parser.add_argument(
