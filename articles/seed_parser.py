@@ -569,9 +569,9 @@ def _byline(text: str) -> tuple[str, str | None] | None:
     return None if name is None else (name, publisher)
 
 
-def _split_byline(byline: str) -> tuple[str | None, str | None]:
+def _split_byline(byline: str | None) -> tuple[str | None, str | None]:
     """(name, publisher) of "NAME" or "NAME for PUBLISHER"; (None, None) when not name-like."""
-    name, _, publisher = byline.partition(" for ")
+    name, _, publisher = (byline or "").partition(" for ")
     if _is_name_like(name) and (not publisher or _is_name_like(publisher)):
         return name, publisher or None
     return None, None

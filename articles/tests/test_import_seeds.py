@@ -517,6 +517,8 @@ def test_dry_run_prints_ninjs_items_in_the_same_json_contract(tmp_path):
         "previous": None,
         "next": None,
         "author": {"name": "Jane Doe", "bio": ""},
+        "status": "published",
+        "warnings": [],
     }
     assert bad == {"source": "b.json", "error": "b.json: not a ninjs item: the JSON is not an object"}
     assert "Files found: 2. Parsed: 1. Files refused: 1." in err
