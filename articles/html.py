@@ -2,8 +2,10 @@
 ``save()``) stores only what passes it: no script, no event handler, no ``javascript:`` URL."""
 
 import html
+import re
 
 import nh3
+from django.utils.html import strip_tags
 
 # What the editor can produce, and nothing else.
 EDITOR_EXTENSIONS = {
@@ -36,6 +38,16 @@ def sanitize_html(value):
         return ""
     cleaned = _cleaner.clean(value).strip()
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
+
+
+# Text at the very start, or right after an opening paragraph tag: what almost every body has.
+_OPENS_WITH_TEXT = re.compile(r"(?:<p>)?[^<\s]")
+
+
+def has_text(value):
+    """Whether ``value`` holds any text once its tags are stripped. A body that opens with a
+    paragraph's text says so without being parsed, which matters to an import of thousands."""
+    return bool(_OPENS_WITH_TEXT.match(value)) or bool(strip_tags(value).strip())
 
 
 def paragraphs_to_html(paragraphs):

@@ -6,13 +6,12 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 
 from newsroom.images import UploadedImageField, image_size, validate_image
 from newsroom.slugs import unique_slug
 
-from .html import EDITOR_EXTENSIONS, sanitize_html
+from .html import EDITOR_EXTENSIONS, has_text, sanitize_html
 
 HEADLINE_MAX_FOR_AGGREGATORS = 110
 
@@ -255,7 +254,7 @@ class Article(models.Model):
         """The newsroom's gates for publishing, as ``{field name: message}`` an editor can act
         on; the authors' gate is reported on the credit line, the alternative to an author."""
         problems = {}
-        if not strip_tags(self.body).strip():
+        if not has_text(self.body):
             problems["body"] = "The body is empty: write the story before publishing it."
         if not has_authors and not self.credit_line.strip():
             problems["credit_line"] = "Add at least one author, or a credit line for wire or partner copy."
@@ -485,7 +484,14 @@ class SourceFile(models.Model):
     """A scraped page the importer read, recorded against the article it became."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_files")
-    name = models.CharField(max_length=255, unique=True)
+    name = models.CharField(
+        "path",
+        max_length=1000,
+        unique=True,
+        help_text="The file's path relative to the folder it was imported from.",
+    )
+    # Records from before paths were recorded name a file by its name alone, wherever it was.
+    by_file_name = models.BooleanField(default=False, editable=False)
     sha256 = models.CharField(max_length=64)
     imported_at = models.DateTimeField(default=timezone.now)
 

@@ -1,8 +1,10 @@
-"""Reading seed files for the importer: bytes, SHA-256 and parse, for a group of files at a
-time. Pure Python with no Django imports, so a worker process can do it beside the process
-that writes to the database."""
+"""Finding and reading seed files for the importer: which files a run covers (and which it
+refuses before reading them), then bytes, SHA-256 and parse, for a group of files at a time.
+Pure Python with no Django imports, so a worker process can do it beside the process that
+writes to the database."""
 
 import hashlib
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -15,11 +17,23 @@ SUFFIXES = (".txt", ".json")  # text pages and ninjs items
 
 
 @dataclass(frozen=True)
+class SeedPath:
+    """A file to import. ``name`` is its path relative to the folder named on the command line
+    (for a file named itself: its file name), which identifies it from one import to the next;
+    ``refusal`` says why it is refused without being read."""
+
+    path: Path
+    name: str
+    refusal: str | None = None
+
+
+@dataclass(frozen=True)
 class ReadFile:
     """One file as read: ``page`` when it parsed, ``error`` when it was refused, neither when
     it is unchanged since it was last imported."""
 
     path: Path
+    name: str
     sha256: str
     page: SeedPage | None = None
     error: str | None = None
@@ -30,22 +44,86 @@ class ReadFile:
         return self.page is None and self.error is None
 
 
-def read_group(paths, known_hashes):
-    """Read, hash and parse ``paths``; a file whose hash is its ``known_hashes`` entry is
-    not parsed at all."""
+def find_seed_files(paths):
+    """Every ``*.txt`` and ``*.json`` file named or found below ``paths`` (each a file or a folder), as
+    SeedPath, each folder's files in order of their relative path. A symbolic link below a
+    folder that leads out of it is refused, never followed; one that stays inside is read
+    where it points (a link to a folder is not walked: its files are found where they are). A
+    second file with the same relative path as one before it in this run is refused, so that
+    two folders given together never overwrite each other's articles."""
+    seen = {}
+    for given in paths:
+        if given.is_dir():
+            found = _walk(given)
+        elif given.is_file():
+            found = [SeedPath(given, given.name)]
+        else:
+            raise FileNotFoundError(f"{given} is neither a file nor a folder.")
+        for seed_path in found:
+            if seed_path.refusal is None and seed_path.name in seen:
+                seed_path = SeedPath(
+                    seed_path.path,
+                    seed_path.name,
+                    f"it has the same path relative to its folder as {seen[seed_path.name]}, "
+                    "imported before it in this run; import the two folders separately",
+                )
+            seen.setdefault(seed_path.name, seed_path.path)
+            yield seed_path
+
+
+def _walk(folder):
+    root = folder.resolve()
+    found = []
+    for directory, subdirectories, files in os.walk(folder):
+        directory = Path(directory)
+        for name in subdirectories:
+            if (directory / name).is_symlink() and not _inside((directory / name).resolve(), root):
+                found.append(SeedPath(directory / name, (directory / name).relative_to(folder).as_posix(), _LEAVES))
+        for name in files:
+            path = directory / name
+            if not name.lower().endswith(SUFFIXES):
+                continue
+            relative = path.relative_to(folder).as_posix()
+            if path.is_symlink() and not _inside(path.resolve(), root):
+                found.append(SeedPath(path, relative, _LEAVES))
+            elif path.is_file():
+                found.append(SeedPath(path, relative))
+    return sorted(found, key=lambda seed_path: seed_path.name)
+
+
+_LEAVES = "it is a symbolic link that leads out of the import folder; it was not followed"
+
+
+def _inside(path, root):
+    return path == root or root in path.parents
+
+
+def read_group(seed_paths, known_hashes, max_bytes):
+    """Read, hash and parse ``seed_paths``; a file whose hash is its ``known_hashes`` entry is
+    not parsed at all, and a file over ``max_bytes`` is refused after reading no more than
+    one byte past the limit."""
     results = []
-    for path in paths:
-        data = path.read_bytes()
+    for seed_path in seed_paths:
+        path, name = seed_path.path, seed_path.name
+        if seed_path.refusal:
+            results.append(ReadFile(path, name, "", error=f"{name}: {seed_path.refusal}"))
+            continue
+        with open(path, "rb") as file:
+            data = file.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            limit = f"{max_bytes / 1024 / 1024:.3g} MB"
+            results.append(ReadFile(path, name, "", error=f"{name}: the file is larger than {limit}, the limit"))
+            continue
         sha256 = hashlib.sha256(data).hexdigest()
-        if known_hashes.get(path.name) == sha256:
-            results.append(ReadFile(path, sha256))
+        if known_hashes.get(name) == sha256:
+            results.append(ReadFile(path, name, sha256))
             continue
         try:
-            page, warnings = parse_file_bytes(data, source=path.name)
+            page, warnings = parse_file_bytes(data, source=name)
         except SeedParseError as error:
-            results.append(ReadFile(path, sha256, error=str(error)))
+            results.append(ReadFile(path, name, sha256, error=str(error)))
         else:
-            results.append(ReadFile(path, sha256, page=page, warnings=warnings))
+            results.append(ReadFile(path, name, sha256, page=page, warnings=warnings))
     return results
 
 
@@ -55,15 +133,17 @@ def parse_file_bytes(data, *, source):
     return parse(data, source=source)
 
 
-def read_groups(paths, *, size, known_hashes, lookahead=2):
-    """Groups of ReadFile for ``paths`` in order, read and parsed in a worker process while the
-    caller writes the previous group. ``known_hashes(names)`` returns the recorded hash of
-    each name. At most ``lookahead`` groups wait in memory, however many files there are."""
-    groups = _batched(paths, size)
+def read_groups(seed_paths, *, size, known_hashes, max_bytes, lookahead=2):
+    """Groups of ReadFile for ``seed_paths`` in order, read and parsed in a worker process
+    while the caller writes the previous group. ``known_hashes(names)`` returns the recorded
+    hash of each name. At most ``lookahead`` groups wait in memory, however many files there
+    are."""
+    groups = _batched(seed_paths, size)
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as worker:
         pending = []
         for group in groups:
-            pending.append(worker.submit(read_group, group, known_hashes([path.name for path in group])))
+            hashes = known_hashes([seed_path.name for seed_path in group])
+            pending.append(worker.submit(read_group, group, hashes, max_bytes))
             if len(pending) > lookahead:
                 yield pending.pop(0).result()
         while pending:

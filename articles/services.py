@@ -11,7 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Min, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from reversion.models import Revision, Version
@@ -46,7 +47,8 @@ def story_fingerprint(headline, byline):
 
 @dataclass(frozen=True)
 class SeedFile:
-    """A parsed page and the file it came from."""
+    """A parsed page and the file it came from; ``name`` is the file's path relative to the
+    folder it was imported from, which identifies it from one import to the next."""
 
     name: str
     sha256: str
@@ -64,6 +66,10 @@ class ImportOutcome:
     ticker_items_created: int = 0
     held_for_review: str = ""  # why a page that would have been published went to review instead
 
+    @property
+    def status(self):
+        return self.article.status
+
 
 class SeedImporter:
     """Turns parsed seed pages into articles, authors, bylines, ticker items and source-file
@@ -75,22 +81,40 @@ class SeedImporter:
     retries the files one by one to find and refuse the bad one.
     """
 
-    def __init__(self, *, status=Article.Status.PUBLISHED):
+    def __init__(self, *, status=Article.Status.PUBLISHED, ticker_lifetime=None):
         self.status = status
+        self.ticker_lifetime = ticker_lifetime  # how long an imported ticker item stays live; None: for ever
         self._forget()
 
     def _forget(self):
         """Drop what this run has learnt from the database (after a rollback it may be wrong)."""
-        self._authors = {}  # name -> (pk, has a bio)
+        self._authors = {}  # name -> Author
         self._ticker = None
         self._ticker_texts = None
+        self._by_file_name = None  # whether any record predates paths
 
     def known_hashes(self, names):
-        """``{file name: sha256}`` of the files among ``names`` imported before."""
-        return dict(SourceFile.objects.filter(name__in=names).values_list("name", "sha256"))
+        """``{path: sha256}`` of the files among ``names`` (paths relative to the import
+        folder) imported before. A file below a subfolder that was recorded by its file name
+        alone, before paths were, counts as imported when its content is what was recorded."""
+        known = dict(SourceFile.objects.filter(name__in=names).values_list("name", "sha256"))
+        if self._by_file_name is None:
+            self._by_file_name = SourceFile.objects.filter(by_file_name=True).exists()
+        nested = {name: name.rpartition("/")[2] for name in names if name not in known and "/" in name}
+        if self._by_file_name and nested:
+            recorded = dict(
+                SourceFile.objects.filter(by_file_name=True, name__in=set(nested.values())).values_list(
+                    "name", "sha256"
+                )
+            )
+            known.update({name: recorded[file_name] for name, file_name in nested.items() if file_name in recorded})
+        return known
 
     def import_files(self, files, *, now=None):
-        """Import ``files`` (SeedFile) in one transaction; returns one ImportOutcome each."""
+        """Import ``files`` (SeedFile) in one transaction; returns one ImportOutcome each.
+        No files (a group that is all unchanged) write nothing and purge nothing."""
+        if not files:
+            return []
         now = now or timezone.now()
         try:
             with transaction.atomic():
@@ -102,11 +126,13 @@ class SeedImporter:
     def _write(self, files, now):
         outcomes = self._write_articles(files, now)
         created = [outcome for outcome in outcomes if outcome.result == "created"]
-        self._write_bylines(files, outcomes)
+        bylines = self._write_bylines(files, outcomes)
         self._write_ticker_items(files, outcomes, now)
         self._write_source_files(files, outcomes, now)
+        new_articles = {outcome.article.pk for outcome in created}
         record_first_revisions(
             [outcome.article for outcome in created],
+            bylines=[byline for byline in bylines if byline.article_id in new_articles],
             comments=[f"Imported from {outcome.source_name}" for outcome in created],
             at=now,
         )
@@ -146,7 +172,7 @@ class SeedImporter:
                 article = Article(fingerprint=fingerprint, status=self.status, version=1, **content)
                 held = ""
                 if self.status == Article.Status.PUBLISHED:
-                    held = _publishing_gate(article, has_authors=bool(file.page.author))
+                    held = publishing_gate(article, page=file.page)
                     article.published_at = None if held else now
                 _validate(article, IMPORTED_FIELDS)
                 new_articles.append(article)
@@ -164,11 +190,11 @@ class SeedImporter:
 
     def _write_bylines(self, files, outcomes):
         """Authors are matched by name; an imported bio fills an empty one and never replaces
-        one an editor wrote."""
+        one an editor wrote. Returns the bylines created."""
         named = [(file.page.author, outcome) for file, outcome in zip(files, outcomes, strict=True) if file.page.author]
         unknown = {author.name for author, _ in named} - self._authors.keys()
-        for pk, name, bio in Author.objects.filter(name__in=unknown).order_by("-pk").values_list("pk", "name", "bio"):
-            self._authors[name] = (pk, bool(bio))  # the oldest of namesakes wins
+        for known in Author.objects.filter(name__in=unknown).order_by("-pk"):
+            self._authors[known.name] = known  # the oldest of namesakes wins
         new_authors = {}
         for author, outcome in named:
             if author.name not in self._authors and author.name not in new_authors:
@@ -178,7 +204,7 @@ class SeedImporter:
             author.slug = unique_slug(author, author.name, fallback="author")
             _validate(author)
         Author.objects.bulk_create(new_authors.values())
-        self._authors.update({author.name: (author.pk, bool(author.bio)) for author in new_authors.values()})
+        self._authors.update(new_authors)
 
         existing = set(
             ArticleAuthor.objects.filter(
@@ -187,17 +213,18 @@ class SeedImporter:
         )
         bylines = []
         for author, outcome in named:
-            pk, has_bio = self._authors[author.name]
-            if author.bio and not has_bio:
-                Author.objects.filter(pk=pk, bio="").update(bio=author.bio)
-                self._authors[author.name] = (pk, True)
-            if (outcome.article.pk, pk) not in existing:
-                existing.add((outcome.article.pk, pk))
-                bylines.append(ArticleAuthor(article=outcome.article, author_id=pk, role=ArticleAuthor.Role.WRITER))
-        ArticleAuthor.objects.bulk_create(bylines)
+            known = self._authors[author.name]
+            if author.bio and not known.bio:
+                Author.objects.filter(pk=known.pk, bio="").update(bio=author.bio)
+                known.bio = author.bio
+            if (outcome.article.pk, known.pk) not in existing:
+                existing.add((outcome.article.pk, known.pk))
+                bylines.append(ArticleAuthor(article=outcome.article, author=known, role=ArticleAuthor.Role.WRITER))
+        return ArticleAuthor.objects.bulk_create(bylines)
 
     def _write_ticker_items(self, files, outcomes, now):
-        """One live "Breaking News" item per distinct text."""
+        """One live "Breaking News" item per distinct text, expiring after ``ticker_lifetime``
+        unless an editor clears or moves its expiry time."""
         if self._ticker is None:
             self._ticker, _ = Ticker.objects.get_or_create(slug=BREAKING_NEWS, defaults={"name": "Breaking News"})
             self._ticker_texts = set(self._ticker.items.values_list("text", flat=True))
@@ -205,8 +232,9 @@ class SeedImporter:
         for file, outcome in zip(files, outcomes, strict=True):
             for text in file.page.ticker:
                 if text not in self._ticker_texts:
-                    item = TickerItem(ticker=self._ticker, text=text, starts_at=now)
-                    _validate(item, {"text"})
+                    expires_at = now + self.ticker_lifetime if self.ticker_lifetime else None
+                    item = TickerItem(ticker=self._ticker, text=text, starts_at=now, expires_at=expires_at)
+                    _validate(item, {"text", "expires_at"})
                     items.append(item)
                     self._ticker_texts.add(text)
                     outcome.ticker_items_created += 1
@@ -219,40 +247,53 @@ class SeedImporter:
         }
         existing = SourceFile.objects.filter(name__in=list(records)).in_bulk(field_name="name")
         for name, record in existing.items():
-            record.sha256, record.article, record.imported_at = (
+            record.sha256, record.article, record.imported_at, record.by_file_name = (
                 records[name].sha256,
                 records[name].article,
                 now,
+                False,
             )
-        SourceFile.objects.bulk_update(existing.values(), ["sha256", "article", "imported_at"])
+        SourceFile.objects.bulk_update(existing.values(), ["sha256", "article", "imported_at", "by_file_name"])
         SourceFile.objects.bulk_create([record for name, record in records.items() if name not in existing])
 
 
-def _publishing_gate(article, *, has_authors):
-    """The newsroom's publishing gates for an imported page: what stops it from going live,
-    or "". A page that fails them is imported for review, never published."""
-    problems = article.publication_problems(has_authors=has_authors)
+def publishing_gate(article, *, page):
+    """The newsroom's publishing gates for an imported page, and the parser's doubts about it:
+    what stops it from going live, or "". A page that fails them is set to review, never
+    published. Writes nothing, so a dry run gives the same answer as an import."""
+    problems = list(article.publication_problems(has_authors=bool(page.author)).values())
+    if page.doubts:
+        problems.append("The parser doubts the page (see its warnings).")
     if not problems:
         return ""
     article.status = Article.Status.REVIEW
-    return " ".join(problems.values())
+    return " ".join(problems)
 
 
-def record_first_revisions(articles, *, comments, at):
-    """The first revision of each new article, with its bylines, as django-reversion would
-    record it (one revision per article, so that reverting one never touches another),
-    written with one query per table: reversion records one object at a time, which for a
-    large import costs more than the import itself."""
+def import_decision(page, *, status=Article.Status.PUBLISHED):
+    """(status, why it is held for review or "") that importing ``page`` as a new article
+    would give, without writing anything: what a dry run reports."""
+    article = Article(
+        headline=page.headline, body=paragraphs_to_html(page.body), credit_line=page.byline or "", status=status
+    )
+    held = publishing_gate(article, page=page) if status == Article.Status.PUBLISHED else ""
+    return article.status, held
+
+
+def record_first_revisions(articles, *, bylines, comments, at):
+    """The first revision of each new article, with its ``bylines`` (every byline of those
+    articles, their authors loaded), as django-reversion would record it (one revision per
+    article, so that reverting one never touches another), written with one query per table:
+    reversion records one object at a time, which for a large import costs more than the
+    import itself."""
     if not articles:
         return
-    bylines = Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
-    prefetch_related_objects(articles, bylines)
     revisions = Revision.objects.bulk_create(
         [Revision(date_created=at, comment=comment[:1000]) for comment in comments]
     )
     revision_of = {article.pk: revision for article, revision in zip(articles, revisions, strict=True)}
     versions = []
-    for model, objects in ((Article, articles), (ArticleAuthor, [b for a in articles for b in a.bylines.all()])):
+    for model, objects in ((Article, articles), (ArticleAuthor, bylines)):
         content_type = ContentType.objects.get_for_model(model)
         fields = reversion_options(model).fields
         for obj, data in zip(objects, serializers.serialize("python", objects, fields=fields), strict=True):
@@ -304,23 +345,26 @@ def _assign_slugs(articles):
 def link_navigation(articles):
     """Turn previous/next headlines into links between articles, in both directions: the
     given articles' own, and those of other articles that named one of them before it
-    existed. One UPDATE per direction; links are derived data, written without a revision."""
+    existed. One UPDATE for both directions, of the rows that gain a link and no others: on
+    PostgreSQL an updated row is written again, search vector and every index included.
+    Links are derived data, written without a revision."""
     pks = [article.pk for article in articles]
     headlines = {article.headline for article in articles}
+    links, gains_a_link = {}, Q()
     for field in ("previous", "next"):
-        named = f"{field}_headline"
+        named, link = f"{field}_headline", f"{field}_article"
+        others_with_headline = Article.objects.filter(headline=OuterRef(named)).exclude(pk=OuterRef("pk"))
         # MIN rather than ORDER BY ... LIMIT 1: PostgreSQL would walk the primary key looking
         # for the headline instead of using the headline index, once per row updated.
-        first_with_headline = (
-            Article.objects.filter(headline=OuterRef(named))
-            .exclude(pk=OuterRef("pk"))
-            .values("headline")
-            .annotate(first=Min("pk"))
-            .values("first")
+        first = others_with_headline.values("headline").annotate(first=Min("pk")).values("first")
+        links[link] = Coalesce(link, Subquery(first))
+        gains_a_link |= (
+            (Q(pk__in=pks) | Q(**{f"{named}__in": headlines}))
+            & Q(**{link: None})
+            & ~Q(**{named: ""})
+            & Exists(others_with_headline)
         )
-        Article.objects.filter(Q(pk__in=pks) | Q(**{f"{named}__in": headlines}), **{f"{field}_article": None}).exclude(
-            **{named: ""}
-        ).update(**{f"{field}_article": Subquery(first_with_headline)})
+    Article.objects.filter(gains_a_link).update(**links)
 
 
 def _validate(instance, fields=None):

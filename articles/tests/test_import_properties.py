@@ -1,4 +1,6 @@
-"""Property: an import that fails part-way leaves the database exactly as it was."""
+"""Properties: an import that fails part-way leaves the database exactly as it was, and any
+page text is either refused with a reason, leaving nothing, or imported whole, published only
+when nothing holds it back."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,10 +10,12 @@ from hypothesis import strategies as st
 from reversion.models import Revision, Version
 
 from articles.models import Article, ArticleAuthor, SourceFile, TickerItem
-from articles.seed_parser import SeedAuthor, SeedPage
+from articles.seed_parser import SeedAuthor, SeedPage, SeedParseError
 from articles.services import SeedFile, SeedImporter
 from authors.models import Author
 from newsroom.settings.base import BASE_DIR
+
+from .test_seed_parser_properties import parse_or_refusal, real_page_texts
 
 WATCHED = [Article, Author, ArticleAuthor, TickerItem, SourceFile, Revision, Version]
 
@@ -58,3 +62,37 @@ def test_failing_import_leaves_the_database_exactly_as_it_was(populated, page):
     with pytest.raises(ValidationError):
         SeedImporter().import_files([SeedFile(name="generated.txt", sha256="0" * 64, page=page)])
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=real_page_texts())
+def test_any_page_is_refused_with_a_reason_leaving_nothing_or_imported_whole(populated, text):
+    before = snapshot()
+    page = parse_or_refusal(text)
+    if isinstance(page, SeedParseError):
+        assert page.message
+        assert snapshot() == before
+        return
+    outcome = import_or_refusal(page)
+    if isinstance(outcome, ValidationError):
+        assert outcome.messages
+        assert snapshot() == before
+        return
+    article = outcome.article
+    assert SourceFile.objects.get(name="fuzzed.txt").article == article
+    if outcome.result == "created":
+        assert Version.objects.get_for_object(article).count() == 1
+        published = Article.objects.published().filter(pk=article.pk).exists()
+        assert published == (not outcome.held_for_review)
+        if page.doubts:
+            assert not published
+
+
+def import_or_refusal(page):
+    """The ImportOutcome of importing ``page``, or the ValidationError refusing it."""
+    try:
+        (outcome,) = SeedImporter().import_files([SeedFile(name="fuzzed.txt", sha256="1" * 64, page=page)])
+    except ValidationError as refusal:
+        return refusal
+    return outcome

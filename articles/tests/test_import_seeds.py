@@ -112,6 +112,13 @@ def test_reimport_changes_nothing_and_reports_unchanged():
     assert (Author.objects.count(), TickerItem.objects.count(), SourceFile.objects.count()) == (1, 1, 1)
 
 
+def test_reimport_of_unchanged_files_purges_no_page(django_capture_on_commit_callbacks):
+    run(SEED)
+    with django_capture_on_commit_callbacks() as purges:
+        run(SEED)
+    assert purges == []
+
+
 def test_changed_file_updates_its_article_in_place_with_a_revision(tmp_path):
     path = write(tmp_path, "story.txt", page("Storm hits coast", "First version.", byline="Ana Díaz"))
     run(path)
@@ -210,7 +217,7 @@ def test_byline_only_names_the_author_with_an_empty_bio(tmp_path):
     assert author.name == "Jo March"
     assert author.bio == ""
     article = Article.objects.get()
-    assert article.credit_line == "Jo March for The Globe"
+    assert article.credit_line == "Jo March"
 
 
 def test_imported_bio_fills_an_empty_bio_but_never_replaces_an_editors(tmp_path):
@@ -311,7 +318,11 @@ def test_dry_run_writes_nothing_and_prints_the_json_contract(tmp_path):
         "previous",
         "next",
         "author",
+        "status",
+        "warnings",
     ]
+    assert good["status"] == "published"
+    assert good["warnings"] == []
     assert good["sha256"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
     assert good["ticker"] == ["Asian Oil Imports Dropped in April"]
     assert len(good["body"]) == 10
@@ -388,7 +399,11 @@ def test_a_page_with_neither_author_nor_credit_line_is_imported_for_review_not_p
 
 
 def test_the_gate_holds_pages_whose_headline_is_too_long_for_aggregators(tmp_path):
-    write(tmp_path, "long.txt", page("A very long headline " * 8, "A paragraph.", byline="AP"))
+    headline = (
+        "Oil Majors Brace for Windfall Tax as Brent Soars Past $120 a Barrel and Ministers Weigh Emergency Curbs "
+        "on Household Bills"
+    )
+    write(tmp_path, "long.txt", page(headline, "A paragraph.", byline="AP"))
     run(tmp_path)
     assert Article.objects.get().status == Article.Status.REVIEW
 
@@ -502,6 +517,8 @@ def test_dry_run_prints_ninjs_items_in_the_same_json_contract(tmp_path):
         "previous": None,
         "next": None,
         "author": {"name": "Jane Doe", "bio": ""},
+        "status": "published",
+        "warnings": [],
     }
     assert bad == {"source": "b.json", "error": "b.json: not a ninjs item: the JSON is not an object"}
     assert "Files found: 2. Parsed: 1. Files refused: 1." in err

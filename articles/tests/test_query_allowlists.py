@@ -40,9 +40,9 @@ REVIEWED = {
     ("articles/editing.py", "DATETIMES"),
     # link_navigation: field is "previous" or "next", from a literal tuple.
     ("articles/services.py", "{f'{named}__in': headlines}"),
-    ("articles/services.py", "{f'{field}_article': None}"),
+    ("articles/services.py", "{link: None}"),
     ("articles/services.py", "{named: ''}"),
-    ("articles/services.py", "{f'{field}_article': Subquery(first_with_headline)}"),
+    ("articles/services.py", "links"),
     # The columns pages read: literal tuples of field names.
     ("articles/views.py", "ARTICLE_PAGE_FIELDS"),
     ("articles/views.py", "CARD_FIELDS"),

@@ -8,8 +8,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
+from hypothesis import given
+from hypothesis import strategies as st
 
-from articles.html import paragraphs_to_html, sanitize_html
+from articles.html import has_text, paragraphs_to_html, sanitize_html
 from articles.models import Article
 
 from .admin_forms import form_data
@@ -192,3 +195,16 @@ def test_script_content_is_dropped_not_shown_as_text():
 @pytest.mark.parametrize("empty", ["", None, "<p></p>", "<p><br></p>", "<script>x</script>"])
 def test_an_empty_editor_stores_an_empty_body(empty):
     assert sanitize_html(empty) == ""
+
+
+HTML_PIECES = ["<p>", "</p>", "<br>", "<h2>", "<", ">", "&nbsp;", "&#32;", " ", "\n", "\u00a0", "<!--", "-->", "a", "."]
+
+
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=12).map("".join))
+def test_has_text_agrees_with_stripping_the_tags(value):
+    assert has_text(value) == bool(strip_tags(value).strip())
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_has_text_agrees_with_stripping_the_tags_of_hostile_markup(payload):
+    assert has_text(payload) == bool(strip_tags(payload).strip())

@@ -93,7 +93,7 @@ def test_the_real_seed_page_renders_back_to_the_same_page():
             "byline_for_publisher.txt",
             {
                 "ticker": [],
-                "byline": "Jane Doe for Reuters",
+                "byline": "Jane Doe",
                 "publisher": "Reuters",
                 "previous": None,
                 "next": None,
@@ -167,7 +167,7 @@ def test_a_very_long_body_is_parsed_whole():
         ("By Ursula von der Leyen", "Ursula von der Leyen", None),
         ("By Jane Doe and John Smith", "Jane Doe and John Smith", None),
         ("By Jane Doe (Reuters)", "Jane Doe (Reuters)", None),
-        ("By Jane Doe for Oilprice.com", "Jane Doe for Oilprice.com", "Oilprice.com"),
+        ("By Jane Doe for Oilprice.com", "Jane Doe", "Oilprice.com"),
         ("By the end of the decade, prices had doubled.", None, None),
         ("By Friday, the talks had collapsed.", None, None),
         ("By Then All Nine Members Of The Board Had Resigned Together", None, None),

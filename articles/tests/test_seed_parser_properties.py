@@ -4,7 +4,16 @@ page and parsing it again gives the same page."""
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from articles.seed_parser import SeedAuthor, SeedPage, SeedParseError, parse_seed, render_seed
+from articles.seed_parser import (
+    SeedAuthor,
+    SeedPage,
+    SeedParseError,
+    ends_in_full_stop,
+    is_furniture,
+    is_navigation,
+    parse_seed,
+    render_seed,
+)
 
 NAMES = (
     "RFE/RL",
@@ -25,7 +34,8 @@ titles = (
     .map(lambda text: " ".join(text.split()))
     .filter(bool)
 )
-# A body paragraph ends a sentence, so it is never a byline, a "More" link or navigation.
+# A body paragraph ends a sentence and is neither furniture nor navigation ("Skip to 0."), so it is
+# never a byline, a "More" link or a menu.
 paragraphs = st.one_of(
     titles.map(lambda title: f"{title}."),
     st.sampled_from(
@@ -35,7 +45,16 @@ paragraphs = st.one_of(
             'Moscow has called the U.S. intelligence findings "fake."',
         ]
     ),
-).filter(lambda paragraph: not paragraph.startswith(("Loading", "More Top Reads From")))
+).filter(lambda paragraph: not is_furniture(paragraph) and not is_navigation(paragraph))
+# A plausible headline: words, not navigation, not a sentence.
+headlines = titles.filter(
+    lambda title: (
+        any(character.isalnum() for character in title)
+        and not is_navigation(title)
+        and not ends_in_full_stop(title)
+        and title != "Breaking News:"
+    )
+)
 capitalised_words = st.builds(
     "{}{}".format,
     st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZÁÅÆÇÉÎÑÖØÚÜĆŁŚŽΔДЖ"),
@@ -53,14 +72,13 @@ def seed_pages(draw):
     author to the byline's name."""
     byline_name = draw(st.none() | names)
     byline_publisher = draw(st.none() | st.sampled_from(PUBLISHERS)) if byline_name else None
-    byline = byline_name and (f"{byline_name} for {byline_publisher}" if byline_publisher else byline_name)
     byline_author = byline_name and SeedAuthor(name=byline_name, bio="")
     author_box = st.builds(SeedAuthor, name=names, bio=bios)
     return SeedPage(
-        headline=draw(titles.filter(lambda title: title != "Breaking News:")),
+        headline=draw(headlines),
         body=tuple(draw(st.lists(paragraphs, min_size=1, max_size=4))),
         ticker=tuple(draw(st.lists(titles, max_size=2))),
-        byline=byline,
+        byline=byline_name,
         publisher=draw(st.none() | st.sampled_from(PUBLISHERS) | titles) or byline_publisher,
         previous=draw(st.none() | titles),
         next=draw(st.none() | titles),
@@ -68,6 +86,34 @@ def seed_pages(draw):
     )
 
 
+# What real scraped pages add: the live Oilprice.com footer, page furniture, reader comments,
+# site navigation and paragraphs where a headline should be.
+REAL_PAGE_PIECES = st.one_of(
+    st.sampled_from(PUBLISHERS).map(lambda publisher: f"More Top Reads From {publisher}:"),
+    st.lists(titles, min_size=1, max_size=3).map("\n".join),
+    st.lists(titles, min_size=1, max_size=3).map("".join),
+    st.builds("By {} for {}".format, names, st.sampled_from(PUBLISHERS)),
+    st.sampled_from(
+        [
+            ".",
+            "(Click to enlarge)",
+            "________________",
+            "- - -",
+            "Share this article",
+            "Advertisement",
+            "29 comments",
+            "Add your comment",
+            "May 4, 2023 at 10:12 am",
+            "Home",
+            "EDITION: U.S.",
+            "Skip to main content",
+            "Markets\nEnergy\nCrude Oil\nNatural Gas",
+            "Oil prices rose on Monday.",
+            " ".join(["It rained all week in the valley, and nobody came."] * 5),
+        ]
+    ),
+    titles.map(lambda title: f"Related: {title}"),
+)
 FOOTER_AND_NAVIGATION = st.one_of(
     st.sampled_from(PUBLISHERS).map(lambda publisher: f"More Top Reads From {publisher}"),
     st.sampled_from(["Back to homepage", "Loading ...", "Loading…"]),
@@ -85,6 +131,7 @@ PIECES = st.one_of(
     FOOTER_AND_NAVIGATION,
     st.sampled_from(["More", "By", "Next: »", "« Previous:"]),
     st.text(max_size=20),
+    REAL_PAGE_PIECES,
 )
 SEPARATORS = st.sampled_from(["\n\n", "\n", "\r\n\r\n", "\r\n", "\n \n", "\n\u00a0\n\t\n\n", "\r\r", " \n\n\n"])
 
@@ -123,6 +170,10 @@ def assert_well_formed(page):
         assert string == " ".join(string.split())
 
 
+def assert_no_furniture_in_body(page):
+    assert not any(is_furniture(paragraph) for paragraph in page.body)
+
+
 def parse_or_refusal(text):
     """The parsed page, or the SeedParseError refusing the text; anything else propagates."""
     try:
@@ -143,6 +194,30 @@ def test_parse_seed_refuses_or_returns_a_well_formed_page_that_renders_back(text
         assert page.message
         return
     assert_well_formed(page)
+    assert_no_furniture_in_body(page)
+    assert parse_seed(render_seed(page)) == page
+
+
+@st.composite
+def real_page_texts(draw):
+    """A story followed by the tail and furniture of a real scraped page, in any order."""
+    pieces = [draw(st.sampled_from(["U.S. Crude Inventories Fall", "Home", "Oil rose.", "Exclusive."]))]
+    pieces += draw(st.lists(st.one_of(paragraphs, REAL_PAGE_PIECES), min_size=1, max_size=8))
+    pieces += draw(st.lists(st.one_of(REAL_PAGE_PIECES, FOOTER_AND_NAVIGATION, PIECES), max_size=8))
+    return "".join(piece + draw(SEPARATORS) for piece in pieces)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(real_page_texts())
+def test_real_page_layouts_give_a_refusal_with_a_reason_or_a_clean_page(text):
+    page = parse_or_refusal(text)
+    if isinstance(page, SeedParseError):
+        assert page.message
+        assert page.line is None or page.line >= 1
+        return
+    assert_well_formed(page)
+    assert_no_furniture_in_body(page)
+    assert page.publisher not in {f"{publisher}:" for publisher in PUBLISHERS}
     assert parse_seed(render_seed(page)) == page
 
 

@@ -261,6 +261,11 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_MAX_ASPECT_RATIO = env_int("IMAGE_MAX_ASPECT_RATIO", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# import_seeds: larger files are refused unread, and the ticker items it creates expire after
+# this many hours unless an editor clears or moves their expiry time.
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 2 * 1024 * 1024)
+IMPORT_TICKER_LIFETIME = timedelta(hours=env_float("IMPORT_TICKER_HOURS", 24))
+
 # Rendered public pages are cached this long at most (0 turns the page cache off); see
 # newsroom/cache.py for how they are invalidated.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)

@@ -4,10 +4,11 @@ authors and ticker items.
 Each file is parsed by ``articles.seed_parser`` (ninjs: ``articles.ninjs_source``) and written by
 ``articles.services`` in its own transaction, so a refused file leaves nothing behind and the run
 goes on. Importing the same files again changes nothing; a file whose content changed updates its
-article in place.
+article in place. Files are known by their path relative to the folder given, so that two
+folders' "index.txt" stay two sources; files over IMPORT_MAX_FILE_BYTES and symbolic links out of
+the folder are refused.
 """
 
-import hashlib
 import json
 import sys
 from dataclasses import dataclass
@@ -18,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from articles.import_progress import Progress
 from articles.models import Article, ArticleConflict
-from articles.seed_files import SUFFIXES, parse_file_bytes, read_groups
-from articles.seed_parser import SeedParseError
-from articles.services import SeedFile, SeedImporter
+from articles.seed_files import find_seed_files, read_group, read_groups
+from articles.services import SeedFile, SeedImporter, import_decision
 
 # Files written per transaction; a group that fails is retried file by file.
 GROUP_SIZE = 500
@@ -60,21 +61,6 @@ class Tally:
         self.for_review += bool(outcome.held_for_review)
 
 
-def seed_files(paths):
-    """Every ``*.txt`` and ``*.json`` file named or found below the given paths, in a stable order."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                candidate
-                for candidate in path.rglob("*")
-                if candidate.suffix.lower() in SUFFIXES and candidate.is_file()
-            )
-        elif path.is_file():
-            yield path
-        else:
-            raise CommandError(f"{path} is neither a file nor a folder.")
-
-
 class Command(BaseCommand):
     help = "Import scraped news pages (.txt) and ninjs items (.json) as articles, authors and breaking-news items."
 
@@ -102,41 +88,56 @@ class Command(BaseCommand):
     def handle(self, *args, paths, dry_run, format, status, verbosity, **options):
         if format == "json" and not dry_run:
             raise CommandError("--format=json goes with --dry-run.")
-        files = seed_files(paths or [settings.BASE_DIR / "seeds"])
+        try:
+            files = list(find_seed_files(paths or [settings.BASE_DIR / "seeds"]))
+        except FileNotFoundError as error:
+            raise CommandError(str(error)) from None
+        self.progress = Progress(
+            len(files),
+            write=lambda text: self.stderr.write(text, style_func=str, ending=""),
+            on_terminal=self.stderr.isatty(),
+        )
         if dry_run:
             # stdout carries only the parse; the summary goes to stderr.
-            tally = self.parse_only(files, format)
+            tally = self.parse_only(files, format, status)
+            self.progress.finish()
             self.stderr.write(tally.summary(dry_run=True))
         else:
             tally = self.import_files(files, status, verbosity)
+            self.progress.finish()
             self.stdout.write(tally.summary())
         if tally.refused:
             sys.exit(1)
 
     def import_files(self, files, status, verbosity):
-        importer = SeedImporter(status=status)
+        importer = SeedImporter(status=status, ticker_lifetime=settings.IMPORT_TICKER_LIFETIME)
         tally = Tally()
-        for group in read_groups(files, size=GROUP_SIZE, known_hashes=importer.known_hashes):
+        groups = read_groups(
+            files, size=GROUP_SIZE, known_hashes=importer.known_hashes, max_bytes=settings.IMPORT_MAX_FILE_BYTES
+        )
+        for group in groups:
             tally.found += len(group)
             lines, to_import = {}, []
             for read in group:
                 if read.unchanged:
                     tally.unchanged += 1
-                    lines[read.path] = f"unchanged {read.path.name}"
+                    lines[read.path] = f"unchanged {read.name}"
                 elif read.error:
                     self.refuse(tally, read.path, read.error)
                 else:
                     self.warn(read.warnings)
-                    to_import.append((read.path, SeedFile(name=read.path.name, sha256=read.sha256, page=read.page)))
+                    to_import.append((read.path, SeedFile(name=read.name, sha256=read.sha256, page=read.page)))
             for path, outcome in self.write(importer, to_import, tally):
                 tally.count(outcome)
                 if outcome.held_for_review:
                     self.warn([f"{path}: imported for review, not published: {outcome.held_for_review}"])
-                lines[path] = f"{outcome.result:<9} {path.name} → {outcome.article.slug}"
+                lines[path] = f"{outcome.result:<9} {outcome.source_name} → {outcome.article.slug}"
             if verbosity >= 2:
+                self.progress.clear()
                 for read in group:
                     if read.path in lines:
                         self.stdout.write(lines[read.path])
+            self.progress.advance(len(group))
         return tally
 
     def write(self, importer, files, tally):
@@ -158,34 +159,47 @@ class Command(BaseCommand):
 
     def refuse(self, tally, path, error):
         tally.refused += 1
+        self.progress.clear()
         self.stderr.write(self.style.ERROR(f"Refused {path}: {error}"))
 
-    def parse_only(self, files, format):
-        """Parse every file and print the result, streaming the JSON list one file at a time."""
+    def parse_only(self, files, format, status):
+        """Parse every file and print what importing it would do, streaming the JSON list one
+        file at a time: the page, the status it would get and its warnings, or the refusal."""
         tally = Tally()
         if format == "json":
             self.stdout.write("[", ending="")
-        for path in files:
+        for seed_path in files:
             tally.found += 1
-            data = path.read_bytes()
-            sha256 = hashlib.sha256(data).hexdigest()
-            try:
-                page, warnings = parse_file_bytes(data, source=path.name)
+            (read,) = read_group([seed_path], {}, settings.IMPORT_MAX_FILE_BYTES)
+            if read.error:
+                self.refuse(tally, read.path, read.error)
+                result = {"source": read.name, "error": read.error}
+            else:
+                would_get, held = import_decision(read.page, status=status)
+                warnings = read.warnings + (
+                    [f"{read.name}: would be imported for review, not published: {held}"] if held else []
+                )
                 self.warn(warnings)
-                result = {"source": path.name, "sha256": sha256, **page.as_dict()}
-            except SeedParseError as error:
-                tally.refused += 1
-                self.stderr.write(self.style.ERROR(f"Refused {path}: {error}"))
-                result = {"source": path.name, "error": str(error)}
+                result = {
+                    "source": read.name,
+                    "sha256": read.sha256,
+                    **read.page.as_dict(),
+                    "status": would_get,
+                    "warnings": warnings,
+                }
             if format == "json":
                 separator = "\n" if tally.found == 1 else ",\n"
                 self.stdout.write(separator + json.dumps(result, ensure_ascii=False), ending="")
             elif "error" not in result:
-                self.stdout.write(f"{path.name}: {result['headline']}")
+                self.progress.clear()
+                self.stdout.write(f"{read.name}: {result['headline']}")
+            self.progress.advance(1)
         if format == "json":
             self.stdout.write("\n]")
         return tally
 
     def warn(self, warnings):
+        if warnings:
+            self.progress.clear()
         for warning in warnings:
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
