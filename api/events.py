@@ -88,33 +88,43 @@ def emit(event_type, object_type, object_id):
     return event
 
 
-def record_import(*, created, updated):
-    """The events of articles an import wrote in bulk, which sends no signals: ``created``
-    articles that are public now were published, public ``updated`` ones were updated. An
-    import never changes an existing article's status or times, so an updated article public
+def record_import(*, created, updated, ticker_items=()):
+    """The events of articles and ticker items an import wrote in bulk, which sends no signals:
+    ``created`` articles that are public now were published, public ``updated`` ones were
+    updated, new ``ticker_items`` live now went live (and are asked about again when they end).
+    An import never changes an existing article's status or times, so an updated article public
     now was public before. Called inside the import's transaction; an event the signals already
     made in it (an update through ``save()``) is not made twice. Returns the events made."""
+    for item in ticker_items:
+        _check_at("ticker_item", item.pk, item.expires_at)
     subscribed = WebhookSubscription.objects.filter(active=True).values_list("events", flat=True)
     wanted_types = {event_type for events in subscribed for event_type in events}
-    if not wanted_types & {Event.ARTICLE_PUBLISHED, Event.ARTICLE_UPDATED} or not (created or updated):
-        return []
+    events = []
+    if Event.TICKER_ITEM_LIVE in wanted_types and ticker_items:
+        live = TickerItem.objects.live().filter(pk__in=[item.pk for item in ticker_items]).values_list("pk", flat=True)
+        events += [WebhookEvent(type=Event.TICKER_ITEM_LIVE, object_type="ticker_item", object_id=pk) for pk in live]
+    if wanted_types & {Event.ARTICLE_PUBLISHED, Event.ARTICLE_UPDATED} and (created or updated):
+        events += _article_import_events(wanted_types, created, updated)
+    WebhookEvent.objects.bulk_create(events)
+    for event in events:
+        transaction.on_commit(lambda pk=event.pk: _dispatch_later(pk))
+    return events
+
+
+def _article_import_events(wanted_types, created, updated):
     public = set(
         Article.objects.published()
         .filter(pk__in=[article.pk for article in [*created, *updated]])
         .values_list("pk", flat=True)
     )
     made = _transaction_events()
-    events = [
+    return [
         WebhookEvent(type=event_type, object_type="article", object_id=article.pk)
         for event_type, articles in ((Event.ARTICLE_PUBLISHED, created), (Event.ARTICLE_UPDATED, updated))
         if event_type in wanted_types
         for article in articles
         if article.pk in public and _first_in_transaction(made, event_type, "article", article.pk)
     ]
-    WebhookEvent.objects.bulk_create(events)
-    for event in events:
-        transaction.on_commit(lambda pk=event.pk: _dispatch_later(pk))
-    return events
 
 
 def _dispatch_later(event_pk):

@@ -127,7 +127,7 @@ class SeedImporter:
         outcomes = self._write_articles(files, now)
         created = [outcome for outcome in outcomes if outcome.result == "created"]
         bylines = self._write_bylines(files, outcomes)
-        self._write_ticker_items(files, outcomes, now)
+        ticker_items = self._write_ticker_items(files, outcomes, now)
         self._write_source_files(files, outcomes, now)
         new_articles = {outcome.article.pk for outcome in created}
         record_first_revisions(
@@ -141,6 +141,7 @@ class SeedImporter:
         record_import(
             created=[outcome.article for outcome in created],
             updated=[outcome.article for outcome in outcomes if outcome.result == "updated"],
+            ticker_items=ticker_items,
         )
         purge_everything()
         return outcomes
@@ -238,7 +239,7 @@ class SeedImporter:
                     items.append(item)
                     self._ticker_texts.add(text)
                     outcome.ticker_items_created += 1
-        TickerItem.objects.bulk_create(items)
+        return TickerItem.objects.bulk_create(items)
 
     def _write_source_files(self, files, outcomes, now):
         records = {

@@ -23,7 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from standardwebhooks.webhooks import Webhook
 
 from api.models import Event, WebhookDelivery, WebhookEvent, WebhookSubscription
-from articles.models import Article, Correction
+from articles.models import Article, Correction, TickerItem
 from articles.tests.admin_forms import form_data
 from articles.tests.factories import make_article, make_author
 from articles.tests.test_import_seeds import page, write
@@ -267,6 +267,19 @@ def test_a_refused_file_leaves_no_event_and_the_others_one_each(subscription, tm
         ("article.published", pk) for pk in Article.objects.published().values_list("pk", flat=True)
     )
     assert WebhookEvent.objects.count() == 2
+
+
+def test_imported_ticker_items_go_live_as_events_and_are_asked_about_again_when_they_end(
+    subscription, tmp_path, django_capture_on_commit_callbacks
+):
+    write(tmp_path, "1.txt", page("A story", byline="Ann Writer", ticker="Pipeline shut after leak"))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_pages(tmp_path)
+    item = TickerItem.objects.get(text="Pipeline shut after leak")
+    assert ("ticker_item.live", item.pk) in article_events()
+    checks = DBTaskResult.objects.filter(task_path="api.tasks.check_state")
+    assert [check.args_kwargs["args"] for check in checks] == [["ticker_item", item.pk]]
+    assert checks.get().run_after == item.expires_at
 
 
 def test_an_import_writes_no_event_without_a_subscription_that_wants_it(db, tmp_path, django_assert_num_queries):
