@@ -177,7 +177,7 @@ def test_records_from_before_paths_keep_unchanged_nested_files_unchanged(tmp_pat
     assert Article.objects.get().body == "<p>A corrected paragraph.</p>"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_marks_every_existing_record_as_known_by_file_name(tmp_path):
     executor = MigrationExecutor(connection)
     executor.migrate([("articles", "0011_listing_and_sitemap_indexes")])
