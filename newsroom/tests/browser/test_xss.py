@@ -213,6 +213,10 @@ class Written:
     on_refresh: list  # ticker texts written once the bar is full, to appear as it refreshes
 
 
+def in_a_sentence(payload):
+    return f"The statement read {payload} in full, officials said on Tuesday."
+
+
 def write_through_importer(folder):
     """Import pages in the scraped format that hold the payloads, in files named after them;
     returns ``{file name: page}``."""
@@ -225,7 +229,8 @@ def write_through_importer(folder):
     for number, headline in enumerate(headlines):
         page = SeedPage(
             headline=headline,
-            body=tuple(PAYLOADS),
+            # Each payload inside a sentence: a body of bare short lines is refused as navigation.
+            body=tuple(map(in_a_sentence, PAYLOADS)),
             ticker=tuple(ticker_lines[number :: len(headlines)]),
             byline=cycled(BYLINES, number),
             publisher=cycled(publishers, number),
@@ -244,7 +249,9 @@ def write_through_importer(folder):
 def imported_rows(page):
     """The article and the author the importer made of ``page``."""
     article = Article.objects.get(headline=words(page.headline), fingerprint__isnull=False)
-    assert (article.credit_line, article.source_name) == (words(page.byline), words(page.publisher))
+    # "By NAME for PUBLISHER" credits NAME; the footer's publisher, which every page here has, wins.
+    credit = words(page.byline).split(" for ")[0]
+    assert (article.credit_line, article.source_name) == (credit, words(page.publisher))
     return article, Author.objects.get(name=words(page.author.name), bio=words(page.author.bio))
 
 
@@ -463,9 +470,9 @@ def check_admin_pages(browser, written, imported):
         browser.open(f"{changelist}?p={number}")
     for query in packed(100)[:2]:
         browser.open(f"{changelist}?{urlencode({'q': query})}", shows=[query])
-    for article in [*articles, imported_article]:
+    for article, paragraphs in [*((article, PAYLOADS) for article in articles), (imported_article, first_page.body)]:
         browser.open(reverse("admin:articles_article_change", args=[article.pk]))
-        check_prose_editor(browser.page)
+        check_prose_editor(browser.page, paragraphs)
         shows = article_texts(article) if article.section else [article.headline, article.credit_line]
         browser.check(f"the prose editor of {article.slug}", shows=shows)
 
@@ -512,12 +519,12 @@ def check_admin_pages(browser, written, imported):
     browser.open(history, shows=[f"Imported from {first_file}"])
 
 
-def check_prose_editor(page):
+def check_prose_editor(page, expected):
     """The editor shows the body's payloads as the paragraphs of text they are."""
     editor = page.locator(".ProseMirror[contenteditable=true]")
     expect(editor).to_be_visible()
     paragraphs = [words(text) for text in editor.locator("> p").all_text_contents()]
-    assert paragraphs[: len(PAYLOADS)] == [words(payload) for payload in PAYLOADS]
+    assert paragraphs[: len(expected)] == [words(paragraph) for paragraph in expected]
 
 
 def check_admin_scripts(browser, written):
@@ -559,7 +566,7 @@ def check_admin_scripts(browser, written):
     expect(page.locator(".messagelist")).to_contain_text("readers see them now")
     browser.open(change)
     browser.check("the article saved from the prose editor", shows=[Article.objects.get(pk=written.compared).headline])
-    check_prose_editor(page)
+    check_prose_editor(page, PAYLOADS)
 
 
 def test_no_payload_runs_or_is_injected_on_any_page_that_shows_it(new_page, live_server, media_root, tmp_path):
