@@ -22,29 +22,15 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
+from articles import editing
 from articles.models import Article, ArticleAuthor, Correction, TickerItem
 
 from .models import Event, WebhookEvent, WebhookSubscription
 
-# What the API shows of an article itself (api/representations.py); bylines and corrections
-# have signals of their own.
-SHOWN_FIELDS = (
-    "headline",
-    "slug",
-    "dek",
-    "body",
-    "section_id",
-    "lead_image",
-    "lead_image_alt",
-    "lead_image_caption",
-    "lead_image_credit",
-    "credit_line",
-    "source_name",
-    "source_url",
-    "status",
-    "published_at",
-    "expires_at",
-)
+# What the API shows of an article itself (api/representations.py): the article's own fields as
+# an editor writes them (articles/editing.py), as columns; bylines and corrections have signals
+# of their own.
+SHOWN_FIELDS = tuple(Article._meta.get_field(name).attname for name in editing.FIELDS)
 STATE_EVENTS = {"article": (Event.ARTICLE_PUBLISHED, Event.ARTICLE_UNPUBLISHED)}
 STATE_EVENTS["ticker_item"] = (Event.TICKER_ITEM_LIVE, Event.TICKER_ITEM_ENDED)
 
