@@ -33,7 +33,6 @@ import argparse
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -46,7 +45,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from proof import PYTHON, Failure, Postgres, Redis, Server, run
+from proof import PYTHON, Failure, Postgres, Redis, Server, run, served_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 WORKERS = 2
@@ -232,23 +231,13 @@ class Bench:
             self.database = f"SQLite {sqlite}"
         self.floors = self.scratch / "floors"
         self.floors.mkdir()
-        # Production settings, made to serve plain HTTP on loopback.
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings.prod",
-            "SECRET_KEY": secrets.token_urlsafe(40),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "DEBUG": "0",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis.url,
-            "STATIC_ROOT": str(self.scratch / "static"),
-            "MEDIA_ROOT": str(self.scratch / "media"),
-            "LOG_LEVEL": "WARNING",
-        }
-        for variable in ("PAGE_CACHE_SECONDS", "PAGE_CACHE_RECHECK_SECONDS", "CACHE_KEY_PREFIX", "CONN_MAX_AGE"):
-            self.env.pop(variable, None)
+        self.env = served_environment(
+            database_url=database_url,
+            redis_url=redis.url,
+            static_root=self.scratch / "static",
+            media_root=self.scratch / "media",
+            LOG_LEVEL="WARNING",
+        )
         print(f"== {self.mode.pages:,} articles on {self.database}", flush=True)
         corpus = self.scratch / "corpus"
         run([PYTHON, "bench/make_corpus.py", str(self.mode.pages), str(corpus)], cwd=BASE_DIR)

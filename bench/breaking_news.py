@@ -34,7 +34,6 @@ import contextlib
 import json
 import os
 import re
-import secrets
 import shlex
 import shutil
 import signal
@@ -47,7 +46,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from proof import GUNICORN, PYTHON, Failure, Postgres, Redis, Server, run
+from proof import GUNICORN, PYTHON, Failure, Postgres, Redis, Server, run, served_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CONNECTIONS = 16
@@ -228,23 +227,13 @@ class Bench:
             database_url = f"sqlite:///{self.directory / 'bench.sqlite3'}"
             self.version = "SQLite " + run([PYTHON, "-c", "import sqlite3; print(sqlite3.sqlite_version)"]).strip()
         self.redis.client().flushall()
-        # Production settings, made to serve plain HTTP on loopback.
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings.prod",
-            "SECRET_KEY": secrets.token_urlsafe(40),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "DEBUG": "0",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": self.redis.url,
-            "PAGE_CACHE_SECONDS": "300",
-            "STATIC_ROOT": str(self.directory.parent / "static"),
-            "MEDIA_ROOT": str(self.directory / "media"),
-        }
-        for variable in ("PAGE_CACHE_RECHECK_SECONDS", "PAGE_CACHE_LOCAL_BYTES", "CACHE_KEY_PREFIX", "CONN_MAX_AGE"):
-            self.env.pop(variable, None)
+        self.env = served_environment(
+            database_url=database_url,
+            redis_url=self.redis.url,
+            static_root=self.directory.parent / "static",
+            media_root=self.directory / "media",
+            PAGE_CACHE_SECONDS="300",
+        )
         manage = [PYTHON, "manage.py"]
         run([*manage, "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=self.env)
         started = time.monotonic()

@@ -100,6 +100,36 @@ def run(command, **kwargs):
     return result.stdout
 
 
+# What a caller's own environment may hold that would change what a bench measures.
+NOT_INHERITED = (
+    "PAGE_CACHE_SECONDS",
+    "PAGE_CACHE_RECHECK_SECONDS",
+    "PAGE_CACHE_LOCAL_BYTES",
+    "CACHE_KEY_PREFIX",
+    "CONN_MAX_AGE",
+)
+
+
+def served_environment(*, database_url, redis_url, static_root, media_root, **settings):
+    """The environment of the app a bench serves: production settings, made to serve plain HTTP
+    on loopback, over the given database and Redis; ``settings`` are added as they are."""
+    environment = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
+    return {
+        **environment,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings.prod",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "DEBUG": "0",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(media_root),
+        **settings,
+    }
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -382,22 +412,14 @@ class Proof:
         self.stack.callback(self.redis.kill)
         self.redis.start()
         self.password = secrets.token_urlsafe(16)
-        # Production settings, made to serve plain HTTP on loopback.
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings.prod",
-            "SECRET_KEY": secrets.token_urlsafe(40),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "DEBUG": "0",
-            "DATABASE_URL": self.postgres.url,
-            "REDIS_URL": self.redis.url,
-            "PAGE_CACHE_SECONDS": "300",
-            "STATIC_ROOT": str(self.scratch / "static"),
-            "MEDIA_ROOT": str(self.scratch / "media"),
-            "DJANGO_SUPERUSER_PASSWORD": self.password,
-        }
+        self.env = served_environment(
+            database_url=self.postgres.url,
+            redis_url=self.redis.url,
+            static_root=self.scratch / "static",
+            media_root=self.scratch / "media",
+            PAGE_CACHE_SECONDS="300",
+            DJANGO_SUPERUSER_PASSWORD=self.password,
+        )
         manage = [PYTHON, "manage.py"]
         run([PYTHON, "bench/make_corpus.py", str(self.mode.pages), self.scratch / "corpus"], cwd=BASE_DIR)
         run([*manage, "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=self.env)
