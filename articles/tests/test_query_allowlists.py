@@ -50,8 +50,8 @@ REVIEWED = {
     ("articles/views.py", "BYLINE_FIELDS"),
     ("articles/views.py", "LINKED_FIELDS"),
     # _neighbour("previous") / _neighbour("next"): literal arguments.
-    ("articles/views.py", "_neighbour('previous')"),
-    ("articles/views.py", "_neighbour('next')"),
+    ("articles/views.py", "_neighbour('previous', at)"),
+    ("articles/views.py", "_neighbour('next', at)"),
     # The model's own Meta.ordering.
     ("authors/admin.py", "Author._meta.ordering"),
     # unique_slug(field=...): callers pass the literal "slug".

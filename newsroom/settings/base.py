@@ -97,10 +97,12 @@ SQLITE_OPTIONS = {
 
 def database_from_url(url):
     config = dj_database_url.parse(url)
+    # Connections are kept from one request to the next: opening one costs more than a page's
+    # queries (for SQLite, the file and its four PRAGMAs).
+    config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     else:
-        config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True
         # Behind pgbouncer in transaction mode, where a cursor cannot outlive its transaction.
         config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
