@@ -159,8 +159,8 @@ def set_prefetched(instance, **related):
     For objects fetched by a prepared query of their own."""
     cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
     for name, objects in related.items():
-        manager = getattr(instance, name)
-        loaded = manager.model._default_manager.none()
+        relation = instance._meta.get_field(name)
+        loaded = relation.related_model._default_manager.get_queryset()
         loaded._result_cache = list(objects)
         loaded._prefetch_done = True
-        cache[manager.field.remote_field.cache_name] = loaded
+        cache[relation.cache_name] = loaded
