@@ -66,6 +66,7 @@ class PreparedQuery:
         compiler = copy.copy(statement.compiler)
         compiler.connection = connections[statement.alias]
         compiler.as_sql = lambda *args, **kwargs: (statement.sql, tuple(params))
+        compiler.get_converters = lambda expressions: statement.converters
         queryset = statement.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
@@ -134,6 +135,10 @@ class Statement:
         self.sql = sql
         self.params = params
         self.slots = slots
+        # How each column's values are converted (times made aware, JSON decoded), worked out
+        # once: the columns are the same at every call. (The database backend's converters take
+        # the connection as an argument, and read only settings from their own.)
+        self.converters = compiler.get_converters([column for column, *_ in compiler.select[: compiler.col_count]])
 
 
 def _adapt(alias, value):
