@@ -1,44 +1,30 @@
-"""The sitemap index and its parts, the Google News sitemap and robots.txt. Every document is
-validated against the schemas as published (sitemaps.org 0.9 and its index, Google News 0.9),
-kept verbatim in files/schemas."""
+"""The sitemap index and its parts and the Google News sitemap. Every document is validated
+against the schemas as published (sitemaps.org 0.9 and its index, Google News 0.9), copied
+unchanged into newsroom/tests/files/standards."""
 
-import functools
 import importlib
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
 import time_machine
-import xmlschema
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import sitemaps
 from articles.models import Article
+from newsroom.tests.standards import sitemap_index_schema, sitemap_schema
 
 from .factories import HIDDEN_STATES, make_article, make_author, make_hidden_article, make_section
 
 pytestmark = pytest.mark.django_db
 
-SCHEMAS = Path(__file__).parent / "files" / "schemas"
 NOON = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
 NAMESPACES = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
     "news": "http://www.google.com/schemas/sitemap-news/0.9",
 }
-
-
-@functools.cache
-def sitemap_schema():
-    """The sitemap schema with the Google News extension, which it validates strictly."""
-    return xmlschema.XMLSchema([str(SCHEMAS / "sitemap.xsd"), str(SCHEMAS / "sitemap-news.xsd")])
-
-
-@functools.cache
-def index_schema():
-    return xmlschema.XMLSchema(str(SCHEMAS / "siteindex.xsd"))
 
 
 @pytest.fixture
@@ -65,7 +51,7 @@ def read(client, url, schema):
 
 def read_index(client):
     """``[(path and query of a part, its lastmod)]`` from /sitemap.xml."""
-    index = read(client, reverse("sitemap"), index_schema())
+    index = read(client, reverse("sitemap"), sitemap_index_schema())
     parts = []
     for entry in index.findall("sm:sitemap", NAMESPACES):
         location = urlsplit(entry.findtext("sm:loc", namespaces=NAMESPACES))
@@ -331,27 +317,3 @@ def test_news_sitemap_queries_do_not_grow_with_articles(client, django_assert_nu
         response = client.get(reverse("news-sitemap"))
 
     assert response.content.count(b"<news:news>") == articles
-
-
-# robots.txt
-
-
-def test_robots_txt_allows_all_but_the_admin_and_points_to_both_sitemaps(client):
-    response = client.get("/robots.txt")
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/plain; charset=utf-8"
-    lines = response.content.decode().splitlines()
-    assert lines[:3] == ["User-agent: *", "Allow: /", "Disallow: /admin/"]
-    assert [line for line in lines if line.startswith("Sitemap:")] == [
-        "Sitemap: http://testserver/sitemap.xml",
-        "Sitemap: http://testserver/sitemap-news.xml",
-    ]
-
-
-def test_robots_txt_names_the_sitemaps_on_the_host_and_scheme_it_was_asked_on(client, settings):
-    settings.ALLOWED_HOSTS = ["news.example.org"]
-
-    response = client.get("/robots.txt", headers={"host": "news.example.org"}, secure=True)
-
-    assert "Sitemap: https://news.example.org/sitemap-news.xml" in response.content.decode()
