@@ -92,7 +92,7 @@ def absolute(instance):
 # The index and its parts
 
 
-def test_the_index_names_a_part_for_articles_sections_and_authors_each_dated(client, at_noon):
+def test_the_index_names_a_part_for_pages_articles_sections_and_authors_each_dated(client, at_noon):
     section = make_section()
     author = make_author()
     article = make_article(section=section, authors=[author], published_at=at_noon - timedelta(hours=2))
@@ -100,12 +100,15 @@ def test_the_index_names_a_part_for_articles_sections_and_authors_each_dated(cli
     parts = read_index(client)
 
     assert [part.split("?")[0] for part, _ in parts] == [
+        "/sitemap-pages.xml",
         "/sitemap-articles.xml",
         "/sitemap-sections.xml",
         "/sitemap-authors.xml",
     ]
-    # The article and the author were saved at noon; the section's newest article is from 10:00.
-    assert [datetime.fromisoformat(lastmod) for _, lastmod in parts] == [
+    # The lists change with any article: undated. The article and the author were saved at
+    # noon; the section's newest article is from 10:00.
+    assert [lastmod and datetime.fromisoformat(lastmod) for _, lastmod in parts] == [
+        None,
         at_noon,
         at_noon - timedelta(hours=2),
         at_noon,
@@ -114,6 +117,21 @@ def test_the_index_names_a_part_for_articles_sections_and_authors_each_dated(cli
     assert read_part(client, articles) == {absolute(article): "2030-01-15"}
     assert read_part(client, sections) == {absolute(section): "2030-01-15"}
     assert read_part(client, authors) == {absolute(author): "2030-01-15"}
+
+
+def test_the_pages_part_lists_every_public_list_and_each_answers(client):
+    make_article()
+
+    locations = read_part(client, "/sitemap-pages.xml")
+
+    assert locations == {
+        "http://testserver/": None,
+        "http://testserver/archive/": None,
+        "http://testserver/authors/": None,
+        "http://testserver/corrections/": None,
+    }
+    for location in locations:
+        assert client.get(location.removeprefix("http://testserver")).status_code == 200
 
 
 def test_articles_are_listed_in_parts_of_consecutive_ids(client, parts_of_two):
@@ -262,7 +280,8 @@ def test_a_part_holds_at_most_part_size_urls(client, parts_of_two):
         make_article(authors=[make_author()])
 
     for part, _ in read_index(client):
-        assert len(read_part(client, part)) <= 2
+        if part != "/sitemap-pages.xml":  # four lists, in parts of PART_SIZE
+            assert len(read_part(client, part)) <= 2
 
 
 def test_postgresqls_statistics_on_the_parts_are_for_parts_of_their_size():
