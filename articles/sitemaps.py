@@ -1,6 +1,8 @@
 """Sitemaps for search engines: ``/sitemap.xml``, an index of the parts that together list every
 public page, and ``/sitemap-news.xml``, the Google News sitemap of the last two days.
 
+``/sitemap-pages.xml`` lists the site's own lists: home, archive, authors index, corrections.
+
 Articles are listed in parts of ``PART_SIZE`` consecutive ids (``/sitemap-articles.xml?p=N``):
 an article stays in the same part for good, so a part changes only when one of its own articles
 does, and the index gives each part the time its newest change was made, for crawlers to read
@@ -124,6 +126,23 @@ class ArticleSitemap(PartedSitemap):
         return [(row["part"], row["lastmod"]) for row in changed]
 
 
+class PageSitemap(Sitemap):
+    """The lists every reader can open that no other part names: the home page, the archive,
+    the authors index and the corrections log. Undated: each changes with any article."""
+
+    def items(self):
+        return ["home", "articles:archive", "authors:list", "articles:corrections"]
+
+    def location(self, url_name):
+        return reverse(url_name)
+
+    def lastmod(self, url_name):
+        return None
+
+    def parts(self):
+        return [(1, None)]
+
+
 class SectionSitemap(Sitemap):
     def items(self):
         newest = {}
@@ -181,7 +200,7 @@ class NewsSitemap(Sitemap):
         return last_modified(article)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
+SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
 NEWS_SITEMAPS = {"news": NewsSitemap}
 
 

@@ -14,7 +14,7 @@ from newsroom.fragments import render_fragment
 from newsroom.http import LastModifiedMixin
 from newsroom.pagination import BoundedPaginator
 from newsroom.prepared import prepared, set_prefetched
-from newsroom.renditions import responsive_image
+from newsroom.renditions import crops, responsive_image
 
 from .cards import with_cards
 from .filters import ArchiveFilter, published_authors
@@ -150,14 +150,16 @@ def _corrections(article: int):
 
 def article_page_context(article, request):
     """The article page's context beyond the article; shared with the editors' preview."""
-    image = responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height)
+    size = (article.lead_image_width, article.lead_image_height)
+    image = responsive_image(article.lead_image, *size)
     edited_later = article.published_at and article.updated_at - article.published_at > UPDATE_WORTH_SHOWING
+    # The lead image in the shapes search engines and social sites show, for a public article.
+    card_images = crops(article.lead_image, *size) if image and article.published_at else {}
     return {
         "updated_at": article.updated_at if edited_later else None,
         "image": image,
-        # MEDIA_URL may be absolute (a CDN): build_absolute_uri keeps such a URL as it is.
-        "image_url": request.build_absolute_uri(image.src) if image else None,
-        "structured_data": news_article(article, request, image) if article.published_at else None,
+        "card_images": card_images,
+        "structured_data": news_article(article, request, card_images) if article.published_at else None,
         "previous_link": _navigation(article, "previous"),
         "next_link": _navigation(article, "next"),
     }

@@ -185,6 +185,11 @@ STORAGES = {
 # serves by Accept-Encoding. Not of source maps: only browsers' developer tools fetch them, and
 # brotli's slowest quality would spend half of collectstatic's time on them.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+# The feeds' XSLT (static/feeds/feed.xsl): browsers apply a stylesheet served as XSLT only.
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
+# Files served at the site's root, where browsers and phones look for them without being told:
+# favicon.ico and apple-touch-icon.png (made by docs/brand_images.py).
+WHITENOISE_ROOT = BASE_DIR / "public"
 
 # Uploads and their renditions go to an S3-compatible bucket instead when AWS_STORAGE_BUCKET_NAME
 # is set (newsroom/storage.py). The keys are AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or
