@@ -179,7 +179,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "newsroom.staticfiles.StaticStorage"},
 }
 # collectstatic writes a brotli (.br) and a gzip (.gz) copy of each static file, which WhiteNoise
 # serves by Accept-Encoding. Not of source maps: only browsers' developer tools fetch them, and
