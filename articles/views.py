@@ -2,9 +2,8 @@ from datetime import timedelta
 
 from django.db.models import JSONField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
@@ -16,11 +15,10 @@ from newsroom.renditions import responsive_image
 
 from .cards import with_cards
 from .filters import ArchiveFilter, published_authors
-from .models import Article, ArticleAuthor, Section, SlugRedirect, TickerItem
+from .models import Article, ArticleAuthor, Section, SlugRedirect
 from .structured_data import news_article
 
 MORE_TOP_READS = 5
-TICKER_LENGTH = 10
 UPDATE_WORTH_SHOWING = timedelta(minutes=5)
 # The columns pages read, and no others: who saved an article, its version and the importer's
 # bookkeeping stay in the database, and an author's contact details with them.
@@ -219,31 +217,3 @@ def more_top_reads_block(article_pk):
     shown = [(article.slug, article.headline) for article in articles]
     html = render_fragment(("includes/more_top_reads.html",), {"articles": articles}, shown)
     return html, {"list:latest", *(f"card:{article.pk}" for article in articles)}, None
-
-
-def ticker_block(argument):
-    """The breaking-news bar: (html, tags, valid until) for the block every page shares."""
-    items = ticker_items()
-    shown = [(item.pk, item.priority, item.text, item.get_link()) for item in items]
-    return render_fragment(("includes/ticker.html",), {"items": items}, shown), {"ticker"}, None
-
-
-def ticker_items():
-    """The items the ticker bar shows now: the most important live ones, at most TICKER_LENGTH."""
-    items = TickerItem.objects.live().select_related("article").only("text", "url", "priority", "article__slug")
-    return list(items[:TICKER_LENGTH])
-
-
-def ticker_json(request):
-    """What the ticker shows now, for the page script to refresh without a reload."""
-    shows(request, "ticker")
-    items = ticker_items()
-    payload = {
-        "items": [
-            {"id": item.pk, "text": item.text, "url": item.get_link() or None, "priority": item.priority}
-            for item in items
-        ]
-    }
-    response = JsonResponse(payload)
-    patch_cache_control(response, public=True, max_age=15)
-    return response

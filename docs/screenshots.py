@@ -47,7 +47,8 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 
 from articles import editing
-from articles.models import Article, ArticleAuthor, ArticleDraft, Correction, Section, Ticker, TickerItem
+from articles.models import Article, ArticleAuthor, ArticleDraft, Correction, Section
+from breaking.models import Ticker, TickerItem
 from authors.models import Author
 
 now = timezone.now().replace(second=0, microsecond=0)

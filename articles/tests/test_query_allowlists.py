@@ -22,7 +22,7 @@ ORM_METHODS = {
     "order_by", "values", "values_list", "only", "defer", "select_related", "prefetch_related", "update",
     "create", "extra", "raw", "Q",
 }  # fmt: skip
-OURS = {"articles", "authors", "newsroom"}
+OURS = {"articles", "authors", "breaking", "newsroom"}
 REQUEST_INPUT = {"GET", "POST", "COOKIES", "META", "headers", "body", "FILES"}
 
 # Every ``*args`` and ``**kwargs`` passed to a queryset method or Q() outside the tests, with why

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from articles.models import Article, ArticleAuthor, Correction, TickerItem
-from articles.tests.factories import make_article, make_author, make_correction, make_section, make_ticker_item
+from articles.models import Article, ArticleAuthor, Correction
+from articles.tests.factories import make_article, make_author, make_correction, make_section
+from breaking.models import TickerItem
+from breaking.tests.factories import make_ticker_item
 
 BODY = (
     "<p>Brent crude rose for a third day on Tuesday after the producer group left its output targets "
