@@ -42,7 +42,7 @@ def public_corrections():
 
 
 def live_ticker_items():
-    return TickerItem.objects.live().select_related("article")
+    return TickerItem.objects.live().select_related("article", "live_story")
 
 
 def absolute(path, request=None):

@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape
 
+from newsroom.cache import shows
+
 from .feeds import last_modified
 from .filters import published_authors
 from .models import Article, ArticleAuthor, Section, public_at
@@ -82,6 +84,8 @@ class PartedSitemap(Sitemap):
     """Parts of ``PART_SIZE`` ids (``KeyRangePaginator``), each item's address built from one
     reverse() of ``url_name`` rather than one per item."""
 
+    page_tags = ()  # what the part shows beyond the articles (SITEMAP_TAGS, newsroom/urls.py)
+
     limit = PART_SIZE
     url_name = None
 
@@ -125,6 +129,8 @@ class ArticleSitemap(PartedSitemap):
 
 
 class SectionSitemap(Sitemap):
+    page_tags = ()
+
     def items(self):
         newest = {}
         since, first = latest_window()
@@ -181,6 +187,8 @@ class NewsSitemap(Sitemap):
         return last_modified(article)
 
 
+# Other apps add their parts (breaking/apps.py: the live pages); a part names in ``page_tags``
+# what it shows beyond the articles and cards that every sitemap page shows.
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
 NEWS_SITEMAPS = {"news": NewsSitemap}
 
@@ -189,6 +197,7 @@ def index(request):
     """``/sitemap.xml``: every part of every sitemap, each dated by its newest change."""
     entries = []
     for section, sitemap in SITEMAPS.items():
+        shows(request, *sitemap.page_tags)
         location = request.build_absolute_uri(reverse("sitemap-section", kwargs={"section": section}))
         for number, lastmod in sitemap().parts():
             entries.append(SitemapIndexItem(location if number == 1 else f"{location}?p={number}", lastmod))
@@ -203,6 +212,7 @@ def part(request, section):
     if section not in SITEMAPS:
         raise Http404(f"No sitemap for {section!r}")
     sitemap = SITEMAPS[section]()
+    shows(request, *sitemap.page_tags)
     try:
         items = sitemap.paginator.page(request.GET.get("p", 1)).object_list
     except InvalidPage as error:

@@ -6,9 +6,11 @@ class BreakingConfig(AppConfig):
     verbose_name = "Breaking news"
 
     def ready(self):
+        from articles import sitemaps as article_sitemaps
         from newsroom import cache
 
-        from . import invalidation, views
+        from . import invalidation, sitemaps, views
 
         invalidation.connect()
         cache.BLOCKS["ticker"] = views.ticker_block
+        article_sitemaps.SITEMAPS["live"] = sitemaps.LiveStorySitemap

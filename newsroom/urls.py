@@ -44,6 +44,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("authors/", include("authors.urls")),
     path("", include("articles.urls")),
+    path("", include("breaking.urls")),
 ]
 
 if settings.SERVE_MEDIA:

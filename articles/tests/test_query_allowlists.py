@@ -52,6 +52,10 @@ REVIEWED = {
     # _neighbour("previous") / _neighbour("next"): literal arguments.
     ("articles/views.py", "_neighbour('previous')"),
     ("articles/views.py", "_neighbour('next')"),
+    # public_live_story(at, through=...): through is "" or a relation path written in code.
+    ("breaking/models.py", "{f'{through}status__in': LiveStory.PUBLIC_STATUSES, f'{through}starts_at__lte': at}"),
+    # What lists and the ticker show of a live story, a literal tuple of its field names.
+    ("breaking/invalidation.py", "STORY_LISTED_FIELDS"),
     # The model's own Meta.ordering.
     ("authors/admin.py", "Author._meta.ordering"),
     # unique_slug(field=...): callers pass the literal "slug".

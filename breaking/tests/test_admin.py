@@ -4,14 +4,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.tests.admin_forms import form_data, messages_of, row_containing
 from articles.tests.factories import make_article, make_user
-from breaking.models import Ticker, TickerItem
+from breaking.models import LiveStory, LiveUpdate, Ticker, TickerItem
+from newsroom.tests.uploads import image_upload
 
-from .factories import breaking_news, make_ticker_item
+from .factories import breaking_news, make_live_story, make_ticker_item, make_update
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +247,129 @@ def test_changelist_queries_do_not_grow_with_rows(login, django_assert_num_queri
     with django_assert_num_queries(queries):
         response = client.get(reverse(url_name))
     assert response.status_code == 200
+
+
+def test_old_ticker_admin_addresses_lead_to_their_new_place(editor_client):
+    item = make_ticker_item()
+    response = editor_client.get(f"/admin/articles/tickeritem/{item.pk}/change/?_changelist_filters=x")
+    assert response.status_code == 301
+    assert response["Location"] == f"/admin/breaking/tickeritem/{item.pk}/change/?_changelist_filters=x"
+    assert editor_client.get("/admin/articles/ticker/", follow=True).status_code == 200
+
+
+# Live stories: posting an update from the story's page
+
+
+def post_update(client, story, **fields):
+    return client.post(reverse("admin:breaking_livestory_post", args=[story.pk]), fields)
+
+
+def test_the_story_page_offers_one_short_form_to_post_and_lists_the_newest_updates(editor_client):
+    story = make_live_story()
+    for number in range(25):
+        make_update(story, title=f"Update {number:02}")
+
+    page = editor_client.get(reverse("admin:breaking_livestory_change", args=[story.pk])).text
+
+    post_form = page[page.index('id="live-post-form"') : page.index("</form>", page.index('id="live-post-form"'))]
+    assert 'value="Post"' in post_form
+    assert all(f'name="{name}"' in post_form for name in ["title", "body", "image", "pinned", "key_event"])
+    newest = page[page.index('id="live-newest-heading"') :]
+    assert newest.index("Update 24") < newest.index("Update 23")
+    assert "Update 04" not in newest.split("</table>")[0]  # the newest 20
+
+
+def test_pressing_post_puts_the_update_live_at_once(editor_client, client):
+    story = make_live_story(slug="storm")
+    response = post_update(editor_client, story, title="Landfall", body="<p>The eye is <b>over</b> us.</p>")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:breaking_livestory_change", args=[story.pk])
+    update = LiveUpdate.objects.get()
+    assert (update.title, update.body) == ("Landfall", "<p>The eye is over us.</p>")
+    assert any(
+        message.endswith("“Landfall”. It is live.") for message in messages_of(editor_client.get(response["Location"]))
+    )
+    assert "Landfall" in client.get("/live/storm/").text
+
+
+def test_posting_sanitises_the_body_like_an_article(editor_client):
+    story = make_live_story()
+    post_update(editor_client, story, body='<p>Hi<script>alert(1)</script><img src=x onerror="alert(1)"></p>')
+    assert LiveUpdate.objects.get().body == "<p>Hi</p>"
+
+
+def test_an_empty_update_is_not_posted_and_the_form_says_why(editor_client):
+    story = make_live_story()
+    response = post_update(editor_client, story, title="", body="<p></p>")
+    assert response.status_code == 200
+    assert "Write the update" in response.text
+    assert not LiveUpdate.objects.exists()
+
+
+def test_an_image_is_posted_with_its_alt_text_and_shown_in_renditions(editor_client, client):
+    story = make_live_story(slug="storm")
+    response = editor_client.post(
+        reverse("admin:breaking_livestory_post", args=[story.pk]),
+        {"body": "<p>The harbour.</p>", "image": image_upload("photo.jpg"), "image_alt": "Boats on their sides"},
+    )
+    assert response.status_code == 302
+    update = LiveUpdate.objects.get()
+    assert update.image_width and update.image_height
+    page = client.get("/live/storm/").text
+    assert 'alt="Boats on their sides"' in page and 'type="image/webp"' in page
+
+
+def test_editing_an_update_marks_it_edited_and_removing_keeps_it_as_removed(editor_client, client):
+    story = make_live_story(slug="storm")
+    post_update(editor_client, story, body="<p>Ten dead.</p>")
+    update = LiveUpdate.objects.get()
+    url = reverse("admin:breaking_liveupdate_change", args=[update.pk])
+
+    response = editor_client.post(url, {**form_data(editor_client.get(url)), "body": "<p>Twelve dead.</p>"})
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert update.edited_at is not None and "Edited" in client.get("/live/storm/").text
+
+    delete_url = reverse("admin:breaking_liveupdate_delete", args=[update.pk])
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 302
+    update.refresh_from_db()
+    assert update.is_deleted
+    page = client.get("/live/storm/").text
+    assert "This update was removed" in page and "Twelve dead." not in page
+    history = editor_client.get(reverse("admin:breaking_liveupdate_history", args=[update.pk])).text
+    assert all(comment in history for comment in ["Posted.", "Removed."])
+
+
+def test_updates_are_posted_only_from_the_story_page(editor_client):
+    assert editor_client.get(reverse("admin:breaking_liveupdate_add")).status_code == 403
+
+
+def test_an_ended_story_offers_no_post_form(editor_client):
+    story = make_live_story(status=LiveStory.Status.ENDED)
+    page = editor_client.get(reverse("admin:breaking_livestory_change", args=[story.pk])).text
+    assert 'id="live-post-form"' not in page and "This story has ended" in page
+    assert post_update(editor_client, story, body="<p>Late.</p>").status_code == 403
+
+
+LIVE_STORY_LIST_QUERIES = 10
+LIVE_UPDATE_LIST_QUERIES = 8
+LIVE_STORY_PAGE_QUERIES = 8
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_live_story_page_and_lists_ask_the_same_number_of_questions_however_many_updates(
+    login, django_assert_num_queries, rows
+):
+    client = login("superuser")
+    story = make_live_story()
+    for _ in range(rows):
+        make_update(story)
+        make_live_story()
+    with django_assert_num_queries(LIVE_STORY_LIST_QUERIES):
+        assert client.get(reverse("admin:breaking_livestory_changelist")).status_code == 200
+    with django_assert_num_queries(LIVE_UPDATE_LIST_QUERIES):
+        assert client.get(reverse("admin:breaking_liveupdate_changelist")).status_code == 200
+    ContentType.objects.get_for_model(LiveStory)  # kept by the process after its first use
+    with django_assert_num_queries(LIVE_STORY_PAGE_QUERIES):
+        assert client.get(reverse("admin:breaking_livestory_change", args=[story.pk])).status_code == 200
