@@ -307,6 +307,8 @@ class LiveStoryAdmin(OfferedLookupsOnly, VersionAdmin):
         except services.UpdateRefused as refused:
             self.message_user(request, str(refused), messages.ERROR)
         else:
+            # In the admin's log beside every other change, as if added through the update's own form.
+            self.admin_site.get_model_admin(LiveUpdate).log_addition(request, update, [{"added": {}}])
             where = "It is live." if story.is_public() else "Readers see it once the story is live."
             self.message_user(request, f"Posted at {short_datetime(update.posted_at)}: “{update}”. {where}")
         return redirect("admin:breaking_livestory_change", story.pk)

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
@@ -291,6 +292,7 @@ def test_pressing_post_puts_the_update_live_at_once(editor_client, client):
         message.endswith("“Landfall”. It is live.") for message in messages_of(editor_client.get(response["Location"]))
     )
     assert "Landfall" in client.get("/live/storm/").text
+    assert LogEntry.objects.get().get_change_message() == "Added."
 
 
 def test_posting_sanitises_the_body_like_an_article(editor_client):

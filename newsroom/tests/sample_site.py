@@ -97,6 +97,7 @@ def build_sample_site():
         priority=TickerItem.Priority.URGENT,
         expires_at=now + timedelta(hours=3),
     )
+    make_ticker_item(text="Storm warning for the North Sea coast", url="https://example.org/weather")
     storm = make_live_story(
         headline="Storm Ellis reaches the North Sea coast",
         summary="Gales, flooding and closed ports: the latest as the storm moves inland.",
@@ -132,7 +133,6 @@ def build_sample_site():
         edited_at=now - timedelta(minutes=10),
         authors=[marta],
     )
-    make_ticker_item(text="Storm Ellis: follow it live", live_story=storm)
 
     archive = reverse("articles:archive")
     pages = {
