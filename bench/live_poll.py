@@ -1,7 +1,7 @@
 """Live coverage under load: readers' open live pages polling one story's updates endpoint while
 an editor posts an update every 10 seconds.
 
-    .venv/bin/python bench/live_poll.py             # SQLite, 60 s of load: about 2 minutes
+    .venv/bin/python bench/live_poll.py             # SQLite, 60 s of load: about 3 minutes
     .venv/bin/python bench/live_poll.py --quick     # a smoke run: 20 s of load
     .venv/bin/python bench/live_poll.py --postgres  # on a private PostgreSQL cluster instead
 
@@ -17,11 +17,13 @@ or a private cluster made with initdb), with one live story of 200 updates. Then
 - POLLERS simulated readers, each polling every POLL_SECONDS at its own phase, note when each
   posted update first appears in their answer.
 
-Goals: p99 of the polls under 10 ms; every post seen by every simulated reader within one poll
-interval plus 2 s of being posted. Every response must be a 200 or a 304 with no socket error.
-The report is printed as markdown and written to bench/out/live-poll-<date>.md. Exit status 0
-when every check passed, whether or not the goals were met (the report says), 1 when a check
-failed, 2 when the benchmark could not run. Everything it starts is stopped on exit.
+Then /ticker.json alone for 15 s the same way, for comparison: how fast the machine serves a
+small cached page at that moment. Goals: p99 of the polls under 10 ms; every post seen by every
+simulated reader within one poll interval plus 2 s of being posted. Every response must be a 200
+or a 304 with no socket error. The report is printed as markdown and written to
+bench/out/live-poll-<date>.md. Exit status 0 when every check passed, whether or not the goals
+were met (the report says), 1 when a check failed, 2 when the benchmark could not run.
+Everything it starts is stopped on exit.
 """
 
 import argparse
@@ -48,6 +50,10 @@ POLLERS = 10
 P99_GOAL_MS = 10.0
 VISIBLE_GOAL_SECONDS = POLL_SECONDS + 2
 UPDATES = 200
+# /ticker.json, a small cached JSON page, measured the same way right after: how fast this
+# machine serves any cached page at the moment, for comparison.
+REFERENCE = "/ticker.json"
+REFERENCE_SECONDS = 15
 
 SET_UP = """
 from datetime import timedelta
@@ -189,6 +195,8 @@ def main():
         editor.wait(60)
         for poller in pollers:
             poller.join(POLL_SECONDS * 3)
+        print(f"== reference: {REFERENCE} for {REFERENCE_SECONDS} s", flush=True)
+        _, reference = wrk(server.port, REFERENCE_SECONDS, REFERENCE, out / f"live-poll-{stamp}-reference-wrk.log")
 
     delays = [poller.seen.get(post["id"], float("inf")) - post["at"] for post in posted for poller in pollers]
     within = sum(delay <= VISIBLE_GOAL_SECONDS for delay in delays)
@@ -213,6 +221,8 @@ def main():
         f"| of which 304 / 200 | {statuses.get(304, 0):,} / {statuses.get(200, 0):,} |",
         f"| p50 / p90 / p99 / max ms | {float(fields['p50_ms']):.2f} / {float(fields['p90_ms']):.2f} / "
         f"**{p99:.2f}** / {float(fields['max_ms']):.1f} |",
+        f"| for comparison, `{REFERENCE}` alone right after: req/s, p50 / p99 ms | "
+        f"{float(reference['rps']):,.0f}, {float(reference['p50_ms']):.2f} / {float(reference['p99_ms']):.2f} |",
         f"| posts | {len(posted)} |",
         f"| seen by a simulated reader within {VISIBLE_GOAL_SECONDS} s | **{within} of {len(delays)}** |",
         "| delay post → seen: p50 / max s | "
