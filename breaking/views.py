@@ -89,13 +89,14 @@ class LiveStoryView(DetailView):
     def get_context_data(self, **kwargs):
         story = self.object
         updates = public_updates(story)
-        paginator = BoundedPaginator(updates, UPDATES_PER_PAGE)
+        # Which page each update is on, for the key events' links, and how many there are: one
+        # query of ids and flags.
+        order = list(updates.values_list("pk", "key_event", "pinned", "deleted_at").order_by("-posted_at", "-pk"))
+        paginator = BoundedPaginator(updates, UPDATES_PER_PAGE, count=len(order))
         try:
             page = paginator.page(self.request.GET.get("page") or 1)
         except InvalidPage:
             raise Http404("No such page of updates.") from None
-        # Which page each update is on, for the key events' links: one query of ids and flags.
-        order = list(updates.values_list("pk", "key_event", "pinned", "deleted_at").order_by("-posted_at", "-pk"))
         key_events = [
             (pk, (position // UPDATES_PER_PAGE) + 1)
             for position, (pk, key_event, _, deleted_at) in enumerate(order)

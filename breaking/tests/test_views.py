@@ -201,10 +201,10 @@ def test_live_page_queries_do_not_grow_with_updates(client, django_assert_num_qu
     authors = [make_author(), make_author()]
     for number in range(updates):
         make_update(story, authors=authors[: number % 3], key_event=number % 7 == 0, pinned=number == 3)
-    # The story with its section; its authors; the page's count; the order of ids (key events,
+    # The story with its section; its authors; the order of ids (the count, key events,
     # pinned); the page's updates and their authors; pinned and key events beyond the page and
     # their authors.
-    with django_assert_num_queries(9 if updates > UPDATES_PER_PAGE else 7):
+    with django_assert_num_queries(8 if updates > UPDATES_PER_PAGE else 6):
         live_page(client, story)
 
 
