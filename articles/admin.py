@@ -693,7 +693,7 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
         shown.previous_neighbour = shown.next_neighbour = None
         if article is not None:
             with_data = (
-                with_page_data(Article.objects.filter(pk=article.pk))
+                with_page_data(Article.objects.filter(pk=article.pk), timezone.now())
                 .values("previous_neighbour", "next_neighbour")
                 .first()
             )

@@ -147,7 +147,8 @@ def author_changed(sender, instance, raw=False, **kwargs):
     tags = {f"author:{instance.pk}", f"list:author:{instance.pk}", "list:authors"}
     stored = getattr(instance, "_stored", None)
     if stored is None or (stored["name"], stored["slug"]) != (instance.name, instance.slug):
-        tags.add(f"byline:{instance.pk}")
+        # "cards": the feeds and sitemaps, which name authors and link their pages.
+        tags |= {f"byline:{instance.pk}", "cards"}
     cache.purge(*tags)
 
 

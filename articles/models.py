@@ -4,12 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
 from newsroom.images import UploadedImageField, image_size, validate_image
-from newsroom.slugs import unique_slug
+from newsroom.slugs import slug_url, unique_slug
 
 from .html import EDITOR_EXTENSIONS, has_text, sanitize_html
 
@@ -41,7 +40,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return slug_url("articles:section", self.slug)
 
 
 def public_at(at, through=""):
@@ -216,7 +215,7 @@ class Article(models.Model):
                     super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_url("articles:detail", self.slug)
 
     def _measure_lead_image(self):
         """Keep the lead image's pixel size for width/height attributes, read from its header."""

@@ -4,7 +4,6 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -13,7 +12,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles.html import EDITOR_EXTENSIONS, has_text, sanitize_html
 from articles.models import public_at, user_link
 from newsroom.images import UploadedImageField, image_size, validate_image
-from newsroom.slugs import unique_slug
+from newsroom.slugs import slug_url, unique_slug
 
 
 class Ticker(models.Model):
@@ -202,7 +201,7 @@ class LiveStory(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("breaking:live", kwargs={"slug": self.slug})
+        return slug_url("breaking:live", self.slug)
 
     def clean(self):
         if self.status == self.Status.ENDED and self.ends_at is None and self.starts_at:

@@ -1,12 +1,14 @@
 """The breaking-news bar every page shares and its data for the page script; the reader's live
 pages and the small endpoint their script polls."""
 
-from django.conf import settings
+from datetime import datetime
+
 from django.core.paginator import InvalidPage
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
 
@@ -15,6 +17,8 @@ from authors.models import Author
 from newsroom.cache import shows
 from newsroom.fragments import render_fragment
 from newsroom.pagination import BoundedPaginator
+from newsroom.prepared import prepared
+from newsroom.seo import publisher
 
 from .models import LiveStory, LiveUpdate, TickerItem
 
@@ -35,12 +39,17 @@ def ticker_block(argument):
 
 def ticker_items():
     """The items the ticker bar shows now: the most important live ones, at most TICKER_LENGTH."""
+    return _live_ticker_items(at=timezone.now())
+
+
+@prepared
+def _live_ticker_items(at: datetime):
     items = (
-        TickerItem.objects.live()
+        TickerItem.objects.live(at)
         .select_related("article", "live_story")
         .only("text", "url", "priority", "article__slug", "live_story__slug")
     )
-    return list(items[:TICKER_LENGTH])
+    return items[:TICKER_LENGTH]
 
 
 def ticker_json(request):
@@ -170,7 +179,7 @@ def live_blog_posting(story, updates, request):
         "datePublished": story.starts_at.isoformat(),
         "dateModified": max(filter(None, [story.updated_at, story.last_posted_at])).isoformat(),
         "author": [{"@type": "Person", "name": author.name} for author in story.authors.all()],
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": request.build_absolute_uri("/")},
+        "publisher": publisher(request),
         "liveBlogUpdate": [
             {
                 "@type": "BlogPosting",

@@ -2,22 +2,25 @@
 
 import logging
 import sys
+from datetime import datetime
 
 from django.db import InterfaceError, OperationalError
-from django.db.models import F, Subquery, Window, prefetch_related_objects
+from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from articles.cards import with_cards
 from articles.models import Article
-from articles.views import listed_bylines, public_articles, shows_articles
+from articles.views import public_articles, shows_articles, with_listed_bylines
 
 from .cache import shows
 from .health import database_probe
 from .http import LastModifiedMixin
+from .prepared import prepared
 
 logger = logging.getLogger(__name__)
 
@@ -36,16 +39,10 @@ class HomeView(LastModifiedMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        listed = public_articles().prefetch_related(None)
-        latest = list(listed[: LATEST + 1])
-        # Section blocks show recent news: rank only the latest HOME_SPAN articles, not the archive.
-        recent = Article.objects.published().values("pk")[:HOME_SPAN]
-        in_sections = listed.filter(pk__in=Subquery(recent)).annotate(
-            place=Window(RowNumber(), partition_by=F("section"), order_by=[F("published_at").desc(), F("pk").desc()])
-        )
-        in_sections = list(in_sections.filter(section__isnull=False, place__lte=PER_SECTION))
-        # The bylines of every article shown, in one query.
-        prefetch_related_objects([*latest, *in_sections], listed_bylines())
+        now = timezone.now()
+        latest = _latest(at=now)
+        in_sections = _newest_in_sections(at=now)
+        with_listed_bylines([*latest, *in_sections])
         by_section = {}
         for article in in_sections:
             by_section.setdefault(article.section_id, []).append(article)
@@ -62,6 +59,27 @@ class HomeView(LastModifiedMixin, TemplateView):
     def shown_articles(self, context):
         in_sections = [article for _, articles in context["sections"] for article in articles]
         return [context["lead"], *context["latest"], *in_sections] if context["lead"] else []
+
+
+@prepared
+def _latest(at: datetime):
+    return public_articles(at).prefetch_related(None)[: LATEST + 1]
+
+
+@prepared
+def _newest_in_sections(at: datetime):
+    """The PER_SECTION newest of each section, among the latest HOME_SPAN articles: section
+    blocks show recent news, and ranking the whole archive would cost more."""
+    recent = Article.objects.published(at).values("pk")[:HOME_SPAN]
+    ranked = (
+        public_articles(at)
+        .prefetch_related(None)
+        .filter(pk__in=Subquery(recent))
+        .annotate(
+            place=Window(RowNumber(), partition_by=F("section"), order_by=[F("published_at").desc(), F("pk").desc()])
+        )
+    )
+    return ranked.filter(section__isnull=False, place__lte=PER_SECTION)
 
 
 @never_cache

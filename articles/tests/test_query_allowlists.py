@@ -50,8 +50,8 @@ REVIEWED = {
     ("articles/views.py", "BYLINE_FIELDS"),
     ("articles/views.py", "LINKED_FIELDS"),
     # _neighbour("previous") / _neighbour("next"): literal arguments.
-    ("articles/views.py", "_neighbour('previous')"),
-    ("articles/views.py", "_neighbour('next')"),
+    ("articles/views.py", "_neighbour('previous', at)"),
+    ("articles/views.py", "_neighbour('next', at)"),
     # public_live_story(at, through=...): through is "" or a relation path written in code.
     ("breaking/models.py", "{f'{through}status__in': LiveStory.PUBLIC_STATUSES, f'{through}starts_at__lte': at}"),
     # What lists and the ticker show of a live story, a literal tuple of its field names.

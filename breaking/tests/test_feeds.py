@@ -4,6 +4,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from newsroom.tests.standards import atom_problems
+
 from .factories import make_live_story, make_update
 
 pytestmark = pytest.mark.django_db
@@ -36,4 +38,5 @@ def test_atom_feed_dates_an_edited_update_by_its_edit(client):
     atom = client.get("/live/storm/feed/atom/").text
 
     assert f"<updated>{edited_at.isoformat()}</updated>" in atom
+    assert atom_problems(atom.encode()) == [[]]
     assert "<title>Twelve dead</title>" in atom

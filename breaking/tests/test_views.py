@@ -13,6 +13,7 @@ from articles.models import Article
 from articles.tests.factories import make_article, make_author
 from breaking.models import LiveStory, TickerItem
 from breaking.views import POLLED_UPDATES, TICKER_LENGTH, UPDATES_PER_PAGE
+from newsroom.tests.standards import schema_org_problems
 
 from .factories import make_live_story, make_ticker_item, make_update
 
@@ -142,6 +143,7 @@ def test_live_page_carries_live_blog_posting_structured_data(client):
     page = live_page(client, story).text
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1))
 
+    assert schema_org_problems(data) == []
     assert data["@type"] == "LiveBlogPosting"
     assert data["headline"] == "Storm hits the coast"
     assert data["coverageStartTime"] == story.starts_at.isoformat()

@@ -662,6 +662,22 @@ def edit_bio_only(scene):
     scene.author.save()
 
 
+def rename_author(scene):
+    scene.author.name = "Ann Lee-Smith"
+    scene.author.save()
+
+
+# Her bylines on the two stories and their cards; the feed names her and links her page.
+RENAMED_AUTHOR_SHOWN = {
+    "/",
+    "/articles/oil-falls/",
+    "/articles/coal-slumps/",
+    "/sections/energy/",
+    "/authors/ann-lee/",
+    "/feeds/latest/",
+}
+
+
 def post_breaking_item(scene):
     make_ticker_item(text="Strike ends")
 
@@ -703,7 +719,8 @@ def save_draft_of_the_story(scene):
             publish_in_politics,
             {"/", "/articles/oil-falls/", "/sections/politics/", "/authors/bob-ray/", "/feeds/latest/"},
         ),
-        (correct_story, {"/articles/oil-falls/", "/corrections/"}),
+        (correct_story, {"/articles/oil-falls/", "/corrections/", "/feeds/latest/"}),
+        (rename_author, RENAMED_AUTHOR_SHOWN),
         (save_draft_of_the_story, set()),
     ],
     ids=lambda value: getattr(value, "__name__", None),

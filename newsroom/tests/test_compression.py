@@ -164,8 +164,8 @@ def test_every_page_type_is_sent_compressed_in_the_coding_asked_for(client, site
 @pytest.mark.parametrize(
     ("url", "content_type"),
     [
-        ("/feeds/latest/", "application/rss+xml"),
-        ("/feeds/latest/atom/", "application/atom+xml"),
+        ("/feeds/latest/", "application/xml"),
+        ("/feeds/latest/atom/", "application/xml"),
         ("/sitemap-articles.xml", "application/xml"),
         ("/sitemap-news.xml", "application/xml"),
         ("/ticker.json", "application/json"),
