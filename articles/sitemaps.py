@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape
 
+from newsroom.cache import shows
+
 from .feeds import last_modified
 from .filters import published_authors
 from .models import Article, ArticleAuthor, Section, public_at
@@ -200,6 +202,8 @@ class NewsSitemap(Sitemap):
         return last_modified(article)
 
 
+# Other apps add their parts (breaking/apps.py: the live pages); a part may name in ``page_tags``
+# what it shows beyond what every sitemap page shows (SITEMAP_TAGS, newsroom/urls.py).
 SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
 NEWS_SITEMAPS = {"news": NewsSitemap}
 
@@ -208,6 +212,7 @@ def index(request):
     """``/sitemap.xml``: every part of every sitemap, each dated by its newest change."""
     entries = []
     for section, sitemap in SITEMAPS.items():
+        shows(request, *getattr(sitemap, "page_tags", ()))
         location = request.build_absolute_uri(reverse("sitemap-section", kwargs={"section": section}))
         for number, lastmod in sitemap().parts():
             entries.append(SitemapIndexItem(location if number == 1 else f"{location}?p={number}", lastmod))
@@ -222,6 +227,7 @@ def part(request, section):
     if section not in SITEMAPS:
         raise Http404(f"No sitemap for {section!r}")
     sitemap = SITEMAPS[section]()
+    shows(request, *getattr(sitemap, "page_tags", ()))
     try:
         items = sitemap.paginator.page(request.GET.get("p", 1)).object_list
     except InvalidPage as error:

@@ -2,10 +2,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import JSONField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
@@ -18,11 +17,10 @@ from newsroom.renditions import crops, responsive_image
 
 from .cards import with_cards
 from .filters import ArchiveFilter, published_authors
-from .models import Article, ArticleAuthor, Correction, Section, SlugRedirect, TickerItem
+from .models import Article, ArticleAuthor, Correction, Section, SlugRedirect
 from .structured_data import news_article
 
 MORE_TOP_READS = 5
-TICKER_LENGTH = 10
 UPDATE_WORTH_SHOWING = timedelta(minutes=5)
 # The columns pages read, and no others: who saved an article, its version and the importer's
 # bookkeeping stay in the database, and an author's contact details with them.
@@ -273,36 +271,3 @@ def more_top_reads_block(article_pk):
 @prepared
 def _newest_but(article: int, at: datetime):
     return Article.objects.published(at).exclude(pk=article).only("slug", "headline")[:MORE_TOP_READS]
-
-
-def ticker_block(argument):
-    """The breaking-news bar: (html, tags, valid until) for the block every page shares."""
-    items = ticker_items()
-    shown = [(item.pk, item.priority, item.text, item.get_link()) for item in items]
-    return render_fragment(("includes/ticker.html",), {"items": items}, shown), {"ticker"}, None
-
-
-def ticker_items():
-    """The items the ticker bar shows now: the most important live ones, at most TICKER_LENGTH."""
-    return _live_ticker_items(at=timezone.now())
-
-
-@prepared
-def _live_ticker_items(at: datetime):
-    items = TickerItem.objects.live(at).select_related("article").only("text", "url", "priority", "article__slug")
-    return items[:TICKER_LENGTH]
-
-
-def ticker_json(request):
-    """What the ticker shows now, for the page script to refresh without a reload."""
-    shows(request, "ticker")
-    items = ticker_items()
-    payload = {
-        "items": [
-            {"id": item.pk, "text": item.text, "url": item.get_link() or None, "priority": item.priority}
-            for item in items
-        ]
-    }
-    response = JsonResponse(payload)
-    patch_cache_control(response, public=True, max_age=15)
-    return response

@@ -12,7 +12,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.tests.factories import make_article, make_author, make_section, make_ticker_item, make_user
+from articles.tests.factories import make_article, make_author, make_section, make_user
+from breaking.tests.factories import make_ticker_item
 from newsroom import compression
 from newsroom.compression import CompressedBodies, accepted_codings, negotiate
 from newsroom.tests.sample_site import build_sample_site

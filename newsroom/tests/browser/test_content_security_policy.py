@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from articles.models import TickerItem
-from articles.tests.factories import make_ticker_item, make_user
+from articles.tests.factories import make_user
+from breaking.models import TickerItem
+from breaking.tests.factories import make_ticker_item
 
 from .conftest import log_in
 
@@ -67,14 +68,14 @@ def test_admin_forms_and_the_prose_editor_break_no_rule(watched_page, site):
     expect(editor).to_contain_text("Prices eased on Wednesday.")
     assert page.evaluate("window.cspViolations") == []
 
-    page.goto(reverse("admin:articles_tickeritem_add"))
+    page.goto(reverse("admin:breaking_tickeritem_add"))
     expect(page.locator("#tickeritem_form")).to_be_visible()
 
     for path in [
         reverse("admin:index"),
         reverse("admin:articles_article_changelist"),
         reverse("admin:articles_article_history", args=[site.lead.pk]),
-        reverse("admin:articles_tickeritem_changelist"),
+        reverse("admin:breaking_tickeritem_changelist"),
     ]:
         page.goto(path)
         assert page.evaluate("window.cspViolations") == [], path

@@ -30,12 +30,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from reversion.models import Version
 
-from articles.models import Article, ArticleAuthor, Correction, Section, Ticker, TickerItem
+from articles.models import Article, ArticleAuthor, Correction, Section
 from articles.seed_parser import SeedAuthor, SeedPage, render_seed
 from articles.tests.admin_forms import form_data
-from articles.tests.factories import breaking_news, make_user
-from articles.views import TICKER_LENGTH, ticker_items
+from articles.tests.factories import make_user
 from authors.models import Author
+from breaking.models import Ticker, TickerItem
+from breaking.tests.factories import breaking_news
+from breaking.views import TICKER_LENGTH, ticker_items
 from newsroom.tests.uploads import image_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -458,7 +460,7 @@ def check_ticker_refresh(reader, editor, written):
             f"items-{number}-starts_at_0": now.date().isoformat(),
             f"items-{number}-starts_at_1": now.strftime("%H:%M:%S"),
         }
-    editor.change(reverse("admin:articles_ticker_change", args=[breaking_news().pk]), **rows)
+    editor.change(reverse("admin:breaking_ticker_change", args=[breaking_news().pk]), **rows)
     on_the_bar = [words(item.text) for item in ticker_items()]
     assert {words(text) for text in written.on_refresh} <= set(on_the_bar)
     reader.page.evaluate("window.newsroomTicker.refresh()")
@@ -515,13 +517,13 @@ def check_admin_pages(browser, written, imported):
     names = [ticker.name for ticker in Ticker.objects.filter(pk__in=written.tickers)]
     texts = [item.text for item in TickerItem.objects.all()]
     ticker = Ticker.objects.get(pk=written.tickers[0])
-    browser.open(reverse("admin:articles_ticker_changelist"), shows=names)
-    browser.open(reverse("admin:articles_ticker_change", args=[ticker.pk]), shows=[ticker.name])
-    browser.open(reverse("admin:articles_ticker_change", args=[breaking_news().pk]), shows=texts)
+    browser.open(reverse("admin:breaking_ticker_changelist"), shows=names)
+    browser.open(reverse("admin:breaking_ticker_change", args=[ticker.pk]), shows=[ticker.name])
+    browser.open(reverse("admin:breaking_ticker_change", args=[breaking_news().pk]), shows=texts)
     item = TickerItem.objects.get(pk=written.ticker_items[0])
-    browser.open(reverse("admin:articles_tickeritem_changelist"), shows=[*texts, *names])
-    browser.open(reverse("admin:articles_tickeritem_add"), shows=names)
-    browser.open(reverse("admin:articles_tickeritem_change", args=[item.pk]), shows=[item.text])
+    browser.open(reverse("admin:breaking_tickeritem_changelist"), shows=[*texts, *names])
+    browser.open(reverse("admin:breaking_tickeritem_add"), shows=names)
+    browser.open(reverse("admin:breaking_tickeritem_change", args=[item.pk]), shows=[item.text])
     browser.open(reverse("admin:articles_correction_changelist"), shows=[article.headline for article in articles])
     browser.open(reverse("admin:articles_correction_change", args=[written.correction]), shows=[ALL])
     browser.open(reverse("admin:articles_slugredirect_changelist"), shows=["xss-0", compared.headline])
