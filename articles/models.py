@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -28,11 +28,21 @@ def user_link(*, editable=True):
     )
 
 
+class SectionQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """Sections readers may see at ``at`` (now by default): those with a public article. A
+        section with none has no page, feed, sitemap entry or place in the archive's filters."""
+        public = Article.objects.published(at).filter(section=OuterRef("pk"))
+        return self.filter(Exists(public))
+
+
 class Section(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the section page.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Sections are listed from low to high.")
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

@@ -8,6 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from authors.models import Author
 from newsroom.cache import cached_for_content, shows
 from newsroom.fragments import render_fragment
 from newsroom.http import LastModifiedMixin
@@ -15,7 +16,7 @@ from newsroom.pagination import BoundedPaginator
 from newsroom.renditions import responsive_image
 
 from .cards import with_cards
-from .filters import ArchiveFilter, published_authors
+from .filters import ArchiveFilter
 from .models import Article, ArticleAuthor, Section, SlugRedirect, TickerItem
 from .structured_data import news_article
 
@@ -165,7 +166,7 @@ class SectionDetailView(LastModifiedMixin, ListView):
     paginator_class = BoundedPaginator
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.section = get_object_or_404(Section.objects.published(), slug=self.kwargs["slug"])
         return public_articles().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
@@ -199,11 +200,11 @@ class ArchiveView(LastModifiedMixin, FilterView):
         # its own template, which for a few hundred authors costs more than the rest of the page.
         authors = cached_for_content(
             "archive-authors",
-            lambda: list(published_authors().values_list("slug", "name")),
+            lambda: list(Author.objects.published().values_list("slug", "name")),
             tags={"list:authors", "list:latest"},
         )
         context["author_choices"] = [("", "Any author"), *authors]
-        context["section_choices"] = [("", "Any section"), *Section.objects.values_list("slug", "name")]
+        context["section_choices"] = [("", "Any section"), *Section.objects.published().values_list("slug", "name")]
         shows(self.request, "list:latest", "list:authors")
         shows_articles(self.request, context["object_list"])
         with_cards(context["object_list"])
