@@ -33,6 +33,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from newsroom.admin import FORMFIELD_OVERRIDES, NamedRowsFormSet, OfferedLookupsOnly, https_formfield
+from newsroom.dates import when
 
 from . import editing, presence
 from .diffs import compare, display_value
@@ -537,10 +538,7 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
     @admin.display(description="state")
     def state_display(self, article):
         state = article.state
-        if state == "Scheduled":
-            label = f"Scheduled for {timezone.localtime(article.published_at).strftime('%d %b %Y %H:%M')}"
-        else:
-            label = state
+        label = f"Scheduled for {when(article.published_at)}" if state == "Scheduled" else state
         badge = format_html('<span class="state state-{}">{}</span>', state.lower().replace(" ", "-"), label)
         if article.draft_status == ArticleDraft.Status.REVIEW:
             return format_html('{} <span class="state state-changes">changes in review</span>', badge)
@@ -916,11 +914,6 @@ class TickerAdmin(OfferedLookupsOnly, admin.ModelAdmin):
         return ticker.live_count or 0
 
 
-def short_datetime(value):
-    """A time as the ticker item list and form show it: 15 Jan 2030 14:30."""
-    return timezone.localtime(value).strftime("%d %b %Y %H:%M")
-
-
 def quoted(items):
     """Ticker items' texts for a message, each cut to 80 characters."""
     return ", ".join(f"“{Truncator(item.text).chars(80)}”" for item in items)
@@ -952,7 +945,7 @@ class BreakingItemForm(forms.ModelForm):
         choices += [(str(hours), f"{hours} hour{pluralize(hours)}") for hours in self.HOURS]
         lasts = self._lasts(self.instance) if self.instance.pk else "3"
         if lasts == self.CUSTOM:
-            choices.append((self.CUSTOM, f"Until {short_datetime(self.instance.expires_at)}"))
+            choices.append((self.CUSTOM, f"Until {when(self.instance.expires_at)}"))
         self.fields["lasts"].choices = choices
         self.fields["lasts"].initial = lasts
 
@@ -1011,11 +1004,11 @@ class TickerItemAdmin(OfferedLookupsOnly, admin.ModelAdmin):
 
     @admin.display(description="start time", ordering="starts_at")
     def start_time(self, item):
-        return short_datetime(item.starts_at)
+        return when(item.starts_at)
 
     @admin.display(description="expiry time", ordering="expires_at")
     def expiry_time(self, item):
-        return short_datetime(item.expires_at) if item.expires_at else "Never"
+        return when(item.expires_at) if item.expires_at else "Never"
 
     @admin.display(description="take down")
     def expire_button(self, item):

@@ -1,7 +1,9 @@
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import django_filters
 from django import forms
+from django.utils.formats import date_format
 
 from authors.models import Author
 
@@ -15,7 +17,9 @@ class DateInput(forms.DateInput):
     field's error says what was wrong."""
 
     input_type = "date"
-    format = "%Y-%m-%d"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
     def format_value(self, value):
         value = super().format_value(value)
@@ -60,3 +64,28 @@ class ArchiveFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return headline_matches(queryset, value)
+
+    def active(self):
+        """The filters in force, each with the archive's query string without it (and without
+        a page number). A value the form refused is not one of them: its error says why."""
+        if not self.form.is_bound:
+            return []
+        self.form.is_valid()
+        active = []
+        for name, field in self.form.fields.items():
+            value = self.form.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            query = self.data.copy()
+            for param in (name, "page"):
+                query.pop(param, None)
+            shown = date_format(value, "DATE_FORMAT") if isinstance(value, date) else str(value)
+            active.append(ActiveFilter(field.label, shown, query.urlencode()))
+        return active
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    value: str
+    query_without: str

@@ -196,6 +196,7 @@ class ArchiveView(LastModifiedMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
+        context["active_filters"] = self.filterset.active()
         # Options written out by the template: Django's select widget renders each one through
         # its own template, which for a few hundred authors costs more than the rest of the page.
         authors = cached_for_content(

@@ -54,9 +54,9 @@ def test_article_list_shows_state_section_authors_and_time(login):
         response = editor_client.get(CHANGELIST)
 
     live = row_containing(response, "Live story")
-    assert "state-live" in live and "Energy" in live and "Ann Lee" in live and "Jan. 15, 2030, 11 a.m." in live
+    assert "state-live" in live and "Energy" in live and "Ann Lee" in live and "15 January 2030, 11:00 UTC" in live
     assert "Reuters" in row_containing(response, "Wire story")
-    assert "Scheduled for 16 Jan 2030 12:00" in row_containing(response, "Later story")
+    assert "Scheduled for 16 January 2030, 12:00 UTC" in row_containing(response, "Later story")
     assert "state-expired" in row_containing(response, "Old story")
     assert "state-draft" in row_containing(response, "Draft story")
 
@@ -446,7 +446,7 @@ def test_show_for_shows_an_expiry_that_is_no_choice_exactly(editor_client):
     item = make_ticker_item(starts_at=NOON, expires_at=NOON + timedelta(hours=2, minutes=30))
     choices, chosen = show_for(editor_client.get(item_change_url(item)))
     assert chosen == "custom"
-    assert choices["custom"] == "Until 15 Jan 2030 14:30"
+    assert choices["custom"] == "Until 15 January 2030, 14:30 UTC"
 
 
 @pytest.mark.parametrize(("lasts", "expires_at"), [("6", NOON + timedelta(hours=6)), ("", None)])
