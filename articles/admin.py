@@ -262,9 +262,6 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
                     "dek",
                     "body",
                     "section",
-                    "loaded_version",
-                    "base_content",
-                    "kept_lead_image",
                 ]
             },
         ),
@@ -312,9 +309,8 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not self.has_change_permission(request, obj):
-            hidden = {"loaded_version", "base_content", "kept_lead_image"}
             shown = ["body_as_readers_see_it" if name == "body" else name for name in fieldsets[0][1]["fields"]]
-            return [(None, {"fields": [name for name in shown if name not in hidden]}), *fieldsets[1:]]
+            return [(None, {"fields": shown}), *fieldsets[1:]]
         return fieldsets
 
     @admin.display(description="body")
