@@ -700,7 +700,7 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
             for name, value in (with_data or {}).items():
                 setattr(shown, name, value)
         shown.updated_at = shown.updated_at or timezone.now()
-        context = {"article": shown, "preview": True, **article_page_context(shown, request)}
+        context = {"article": shown, "preview": True, **article_page_context(shown, request, preview=True)}
         return TemplateResponse(request, "articles/article_detail.html", context)
 
     def _content_of_posted_form(self, request, article):

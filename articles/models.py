@@ -178,6 +178,8 @@ class Article(models.Model):
             models.Index(fields=["status", "id", "published_at", "expires_at"], name="article_status_id"),
             # The next expiry, which the page cache asks for (articles/invalidation.py).
             models.Index(fields=["expires_at"], condition=Q(expires_at__isnull=False), name="article_expires"),
+            # Whether an image may be served: the articles that show it (newsroom/media.py).
+            models.Index(fields=["lead_image"], name="article_lead_image"),
             # The importer links previous/next stories by headline.
             models.Index(fields=["headline"], name="article_headline"),
             models.Index(fields=["previous_headline"], name="article_previous_headline"),

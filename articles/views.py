@@ -104,9 +104,10 @@ def with_page_data(articles):
     )
 
 
-def article_page_context(article, request):
-    """The article page's context beyond the article; shared with the editors' preview."""
-    image = responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height)
+def article_page_context(article, request, *, preview=False):
+    """The article page's context beyond the article; shared with the editors' preview, whose
+    image addresses are signed: the article's images are not public until it is."""
+    image = responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height, signed=preview)
     edited_later = article.published_at and article.updated_at - article.published_at > UPDATE_WORTH_SHOWING
     return {
         "updated_at": article.updated_at if edited_later else None,

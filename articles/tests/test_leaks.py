@@ -7,9 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom import cache
 from newsroom.tests.uploads import image_upload
 
 from .factories import make_article, make_author, make_correction, make_section, make_ticker_item
@@ -256,3 +258,92 @@ def test_author_and_section_pages_come_and_go_with_their_only_article_in_the_pag
 
 def leaks_one(text):
     return [name for name in ("Nell Ortiz", "nell-ortiz", "Tidal Desk", "tidal-desk") if name in text]
+
+
+# Images: a hidden article's image and its renditions are not served at their address.
+
+
+def rendition_paths(client, article):
+    """The addresses of the article's image renditions, as its preview links to them (unsigned)."""
+    from newsroom.renditions import responsive_image
+
+    image = responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height)
+    return [entry.split()[0] for entry in image.webp_srcset.split(", ")]
+
+
+@pytest.mark.parametrize("state", list(HIDDEN))
+def test_a_hidden_article_s_image_and_renditions_are_not_served_at_their_address(client, newsroom, state):
+    article = newsroom[state]
+    for url in [article.lead_image.url, *rendition_paths(client, article)]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response["Cache-Control"] == "no-store"
+
+
+def test_a_public_article_s_image_is_served_and_named_for_edge_caches(client, newsroom):
+    story = Article.objects.get(slug="oil-falls")
+    for url in [story.lead_image.url, *rendition_paths(client, story)]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "immutable" in response["Cache-Control"]
+        assert response["Surrogate-Key"] == f"article:{story.pk}"
+        assert response["Cache-Tag"] == f"article:{story.pk}"
+
+
+def test_a_preview_shows_a_hidden_article_s_image_through_signed_addresses_that_expire(admin_client, newsroom):
+    article = newsroom["draft"]
+    page = admin_client.get(f"/admin/articles/article/{article.pk}/preview/").content.decode()
+    addresses = {
+        address.replace("&amp;", "&")
+        for address in re.findall(r'(?:src|srcset)="([^" ]+)', page) + re.findall(r", ([^ ]+) \d+w", page)
+        if image_stem(article) in address
+    }
+    assert addresses and all("?preview=" in address for address in addresses)
+
+    anonymous = type(admin_client)()
+    for address in addresses:
+        response = anonymous.get(address)
+        assert response.status_code == 200, address
+        assert response["Cache-Control"] == "private, no-store"
+        assert "Surrogate-Key" not in response
+        assert anonymous.get(address.replace("?preview=", "?preview=x")).status_code == 404
+        other = article.lead_image.url.replace(image_stem(article), image_stem(newsroom["in review"]))
+        assert anonymous.get(other + address[address.index("?") :]).status_code == 404  # signed for one image
+
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert all(anonymous.get(address).status_code == 404 for address in addresses)
+
+
+def test_a_new_image_in_the_draft_of_changes_to_a_live_article_is_not_served(client, newsroom):
+    story = Article.objects.get(slug="oil-falls")
+    pending = make_article(
+        headline="Pending", status=Article.Status.DRAFT, lead_image=image_upload("photo.png"), lead_image_alt="New"
+    )
+    name = pending.lead_image.name
+    Article.objects.filter(pk=pending.pk).delete()  # only a draft of changes names the file now
+    assert story.lead_image.name != name
+
+    assert client.get(f"/media/{name}").status_code == 404
+
+
+def test_an_image_is_served_once_its_article_is_public_and_not_after(
+    client, newsroom, django_capture_on_commit_callbacks, monkeypatch
+):
+    purged = []
+    monkeypatch.setattr(cache, "_write_purge", purged.append)
+    article = newsroom["draft"]
+    url = article.lead_image.url
+    assert client.get(url).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.status, article.published_at = Article.Status.PUBLISHED, timezone.now() - timedelta(minutes=1)
+        article.save()
+    assert client.get(url).status_code == 200
+
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.status = Article.Status.DRAFT
+        article.save()
+    assert client.get(url).status_code == 404
+    # The tag its public responses carry, which edge caches holding the image are sent.
+    assert any(f"article:{article.pk}" in tags for tags in purged)
