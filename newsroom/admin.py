@@ -5,7 +5,6 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest
-from django.urls import reverse
 from django.utils.text import capfirst
 
 
@@ -78,9 +77,12 @@ class RefuseNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(reverse("admin:index")) and self._has_nul(request):
-            return HttpResponseBadRequest("A parameter holds a NUL byte.", content_type="text/plain")
         return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if "admin" in request.resolver_match.namespaces and self._has_nul(request):
+            return HttpResponseBadRequest("A parameter holds a NUL byte.", content_type="text/plain")
+        return None
 
     @staticmethod
     def _has_nul(request):
