@@ -26,6 +26,7 @@ an index of its own on PostgreSQL (migration 0011) and the FTS5 table's columns 
 """
 
 import html
+import json
 import re
 import string
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ NAMES_SHOWN = 5
 MAX_EDITS, MAX_EDITS_SHORT, SHORT_WORD = 2, 1, 4
 MIN_SIMILARITY = 0.3
 NEAR_WORDS = 100
+MAX_CORRECTED = 3
 
 # Headline, summary, body: PostgreSQL's default weights for A, B and C.
 HEADLINE_WEIGHT, DEK_WEIGHT, BODY_WEIGHT = 1.0, 0.4, 0.2
@@ -80,6 +82,7 @@ STOP_WORDS = frozenset((
 # A word as both indexes see one: letters and digits; everything else separates words.
 WORD = re.compile(r"[^\W_]+")
 TAG = re.compile(r"<[^>]+>")
+ENTITY = re.compile(r"&#?[a-zA-Z0-9]+;")
 # Where the body's blocks end: their text is separated there, and joined where other tags were
 # ("<a>link</a>." reads "link.", not "link .").
 BLOCK_END = re.compile(r"</(?:p|h2|h3|h4|li|blockquote|figcaption)>|<br>|<hr>")
@@ -186,22 +189,28 @@ class Search:
 
     def rank(self, queryset, ids):
         """The articles of ``queryset`` among ``ids`` (``newest_matches``), most relevant first,
-        then newest first."""
+        then newest first. Each one's relevance is read in one query of the index, and given to
+        the articles' query as a JSON object: an article found only by a name is ranked 0."""
         if not ids:
             return queryset.none()
-        ranked = self.backend.ranked(queryset.filter(pk__in=ids), self.words)
+        ranks = self.backend.ranks(connections[self.using], queryset.model, ids, self.words)
+        column = f"{queryset.model._meta.db_table}.id"
+        rank = RawSQL(self.backend.RANK_OF.format(id=column), [json.dumps(ranks)], output_field=FloatField())
+        ranked = queryset.filter(pk__in=ids).annotate(search_rank=rank)
         return ranked.order_by("-search_rank", "-published_at", "-pk")
 
     def suggestion(self, query, queryset):
         """``query`` with its misspelt words replaced by the nearest indexed words, when that
         finds articles of ``queryset``; otherwise None."""
-        if not self.terms:
+        # Words that are not the start of indexed words, the first few only.
+        unknown = [term for term in self.terms if len(self.alternatives[term]) == 1][:MAX_CORRECTED]
+        if not unknown:
             return None
-        near = self.backend.near_words(connections[self.using], self.terms)
+        near = self.backend.near_words(connections[self.using], unknown)
         corrections = {}
-        for term in self.terms:
-            if term in near.get(term, ()) or len(self.alternatives[term]) > 1:
-                continue  # a word the index holds, or the start of some
+        for term in unknown:
+            if term in near.get(term, ()):
+                continue  # a word the index holds
             if nearest := nearest_word(term, near.get(term, ())):
                 corrections[term] = nearest
         if not corrections:
@@ -267,6 +276,23 @@ def headline_matches(queryset, query):
     return queryset.filter(BACKENDS[connections[queryset.db].vendor].headline_matches(queryset.model, terms))
 
 
+def indexed_words(*texts):
+    """The distinct words of ``texts`` (plain text, or the body's sanitised HTML) as a JSON
+    array, lowercased, for the vocabulary (migration 0014): SQLite's ``search_words()``. The
+    tags and entities of HTML are not words, as PostgreSQL's trigger has it."""
+    words = set()
+    for text in texts:
+        text = ENTITY.sub(" ", TAG.sub(" ", text or ""))
+        words.update(word for word in WORD.findall(text.lower()) if len(word) <= MAX_TERM_LENGTH)
+    return json.dumps(sorted(words))
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """``connection_created`` receiver: the functions migration 0014's triggers call."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("search_words", 3, indexed_words, deterministic=True)
+
+
 def headline_words(table):
     """PostgreSQL's words of a headline and its summary, as SQL: the expression migration 0011
     indexes, which a query must repeat exactly for the index to serve it. Punctuation becomes
@@ -312,19 +338,23 @@ class PostgreSQLSearch:
                 near.setdefault(term, []).append(word)
             return near
 
+    RANK_OF = "coalesce((%s::jsonb ->> {id}::text)::float, 0)"
+
     @staticmethod
-    def ranked(queryset, terms):
+    def ranks(connection, model, ids, terms):
+        """``{id: relevance}`` of the articles ``ids`` that hold a word of ``terms``."""
         any_term = " | ".join(f"'{term}'" for term in terms)
-        column = f"{queryset.model._meta.db_table}.search_vector"
+        table = model._meta.db_table
         # Ranked on any term so that, as with bm25 on SQLite, each word's occurrences add up
         # (ts_rank scores an AND query by the words' proximity instead), and divided by the
         # logarithm of the article's length, as bm25 favours the shorter of two equal matches.
-        rank = RawSQL(
-            f"ts_rank(%s::float4[], {column}, to_tsquery('english', %s), 1)",
-            [[0.0, BODY_WEIGHT, DEK_WEIGHT, HEADLINE_WEIGHT], any_term],
-            output_field=FloatField(),
-        )
-        return queryset.annotate(search_rank=rank)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, ts_rank(%s::float4[], search_vector, to_tsquery('english', %s), 1) FROM {table} "
+                "WHERE id = ANY(%s)",
+                [[0.0, BODY_WEIGHT, DEK_WEIGHT, HEADLINE_WEIGHT], any_term, list(ids)],
+            )
+            return dict(cursor.fetchall())
 
     @staticmethod
     def headline_matches(model, terms):
@@ -350,11 +380,10 @@ class SQLiteSearch:
 
     @staticmethod
     def words_starting(connection, start, limit):
-        # A range of the vocabulary's terms, which fts5vocab reads without a pass over them all.
         after = start[:-1] + chr(ord(start[-1]) + 1)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT term FROM articles_word_vocab WHERE term >= %s AND term < %s ORDER BY term LIMIT %s",
+                "SELECT word FROM articles_search_word WHERE word >= %s AND word < %s ORDER BY word LIMIT %s",
                 [start, after, limit],
             )
             return [word for (word,) in cursor.fetchall()]
@@ -362,19 +391,24 @@ class SQLiteSearch:
     @staticmethod
     def near_words(connection, terms):
         """``{term: [indexed words that share trigrams with it]}``, as PostgreSQL's, measured here:
-        one pass over the words of about the terms' lengths."""
+        one pass over the vocabulary's words of about the terms' lengths."""
         shortest, longest = min(map(len, terms)) - MAX_EDITS, max(map(len, terms)) + MAX_EDITS
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT term FROM articles_word_vocab WHERE length(term) BETWEEN %s AND %s",
+                "SELECT word FROM articles_search_word WHERE length(word) BETWEEN %s AND %s",
                 [shortest, longest],
             )
-            words = [word for (word,) in cursor.fetchall() if len(word) <= MAX_TERM_LENGTH]
+            words = [(word, trigrams(word)) for (word,) in cursor.fetchall()]
         near = {}
         for term in terms:
-            scored = [(-trigram_similarity(term, word), word) for word in words]
-            scored = sorted(item for item in scored if -item[0] > MIN_SIMILARITY)[:NEAR_WORDS]
-            near[term] = [word for _, word in scored]
+            mine = trigrams(term)
+            scored = []
+            for word, theirs in words:
+                if abs(len(word) - len(term)) <= MAX_EDITS:
+                    similarity = len(mine & theirs) / len(mine | theirs)
+                    if similarity > MIN_SIMILARITY:
+                        scored.append((-similarity, word))
+            near[term] = [word for _, word in sorted(scored)[:NEAR_WORDS]]
         return near
 
     @classmethod
@@ -390,20 +424,23 @@ class SQLiteSearch:
             output_field=BooleanField(),
         )
 
-    @classmethod
-    def ranked(cls, queryset, terms):
-        # bm25() only works in the query that matches: a subquery per candidate (the few
-        # articles to rank), each looked up in the index by rowid. Ranked on any term, as on
-        # PostgreSQL; an article found by its author's or section's name alone ranks as 0.
-        # bm25() is lower for better matches; negated so that both backends sort on -search_rank.
-        table = queryset.model._meta.db_table
-        rank = RawSQL(
-            "coalesce((SELECT -bm25(articles_article_fts, %s, %s, %s) FROM articles_article_fts "
-            f"WHERE articles_article_fts MATCH %s AND articles_article_fts.rowid = {table}.id), 0)",
-            [HEADLINE_WEIGHT, DEK_WEIGHT, BODY_WEIGHT, " OR ".join(f'"{term}"' for term in terms)],
-            output_field=FloatField(),
-        )
-        return queryset.annotate(search_rank=rank)
+    RANK_OF = "coalesce(json_extract(%s, '$.\"' || {id} || '\"'), 0)"
+
+    @staticmethod
+    def ranks(connection, model, ids, terms):
+        """``{id: relevance}`` of the articles ``ids`` that hold a word of ``terms``: bm25() works
+        only in the query that matches, which reads the index once for all of them (a subquery
+        per article would read it once each). Ranked on any term, as on PostgreSQL. bm25() is
+        lower for better matches; negated so that both backends sort on -search_rank."""
+        any_term = " OR ".join(f'"{term}"' for term in terms)
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, -bm25(articles_article_fts, %s, %s, %s) FROM articles_article_fts "
+                f"WHERE articles_article_fts MATCH %s AND rowid IN ({placeholders})",
+                [HEADLINE_WEIGHT, DEK_WEIGHT, BODY_WEIGHT, any_term, *ids],
+            )
+            return dict(cursor.fetchall())
 
     @classmethod
     def headline_matches(cls, model, terms):

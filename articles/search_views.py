@@ -14,7 +14,8 @@ from .search import MAX_RESULTS, Search, search_results
 class SearchView(ListView):
     """Published articles matching ``q``, twenty a page, in a fixed number of queries however
     many match: the vocabulary's words the last word starts, the authors and sections the words
-    name, the newest matches, the page of them with sections, their bylines with authors. No
+    name, the newest matches, their relevance, the page of them with sections, their bylines
+    with authors. No
     query, or one with no words worth searching for, gives the page that says what to type.
     A query that finds nothing may get a "Did you mean" (two queries more). Beyond
     ``MAX_RESULTS`` the page says there are more and offers no further pages."""

@@ -1,16 +1,17 @@
 """The vocabulary behind reader search's prefix matching and "Did you mean" (``articles.search``):
-every word the articles' headlines, summaries and bodies hold, lowercased and unstemmed.
+every word the articles' headlines, summaries and bodies hold, lowercased and unstemmed, in a
+table ``articles_search_word`` filled by triggers on every insert and on every change of the
+headline, summary or body, so that every write path (the importer's bulk inserts included)
+keeps it. Words an edit removed stay: the vocabulary only proposes words, and the search
+decides what matches.
 
-- PostgreSQL: a table ``articles_search_word`` of words, filled by a trigger on every insert
-  and on every change of the headline, summary or body, with a trigram index (``pg_trgm``) for
-  the words nearest a misspelt one and for words by their start. Words an edit removed stay:
-  the vocabulary only proposes words, and the search decides what matches.
-- SQLite: a contentless FTS5 table ``articles_word_fts`` with the same text as the search index
-  but without its stemmer, kept in step by triggers as that one is (migration 0005), and its
-  ``fts5vocab`` table ``articles_word_vocab``, which lists its words.
-
-As for migration 0005: a later migration that rebuilds ``articles_article`` on SQLite must
-create these triggers again.
+- PostgreSQL: the trigger splits the text with a regular expression; a trigram index
+  (``pg_trgm``) finds the words nearest a misspelt one and words by their start.
+- SQLite: the trigger splits the text with ``search_words()``, a function the app registers on
+  every connection (``articles.search.indexed_words``): SQLite's SQL cannot split text into
+  words in a trigger. A write to ``articles_article`` from outside the app fails for want of it.
+  As for migration 0005, a later migration that rebuilds ``articles_article`` on SQLite must
+  create these triggers again.
 """
 
 import importlib
@@ -63,45 +64,28 @@ POSTGRESQL_BACKWARDS = [
 ]
 
 
-def sqlite_index_row(row, command=""):
-    """As migration 0005's, for the table of words."""
-    text = f"{row}.headline || ' ' || {row}.dek || ' ' || {search_index.sqlite_text(f'{row}.body')}"
-    columns, values = "rowid, text", f"{row}.id, {text}"
-    if command:
-        columns, values = f"articles_word_fts, {columns}", f"'{command}', {values}"
-    return f"INSERT INTO articles_word_fts({columns}) VALUES ({values});"
-
-
+SQLITE_WORDS = "SELECT value FROM json_each(search_words({row}.headline, {row}.dek, {row}.body))"
 SQLITE_FORWARDS = [
-    "CREATE VIRTUAL TABLE articles_word_fts USING fts5(text, content='', tokenize='unicode61 remove_diacritics 0')",
-    "CREATE VIRTUAL TABLE articles_word_vocab USING fts5vocab(articles_word_fts, 'row')",
+    f"CREATE TABLE articles_search_word (word varchar({MAX_WORD_LENGTH}) PRIMARY KEY) WITHOUT ROWID",
     f"""
-    CREATE TRIGGER articles_word_fts_insert AFTER INSERT ON articles_article BEGIN
-        {sqlite_index_row("new")}
+    CREATE TRIGGER articles_search_words_insert AFTER INSERT ON articles_article BEGIN
+        INSERT OR IGNORE INTO articles_search_word (word) {SQLITE_WORDS.format(row="new")};
     END
     """,
     f"""
-    CREATE TRIGGER articles_word_fts_update AFTER UPDATE OF id, headline, dek, body ON articles_article BEGIN
-        {sqlite_index_row("old", "delete")}
-        {sqlite_index_row("new")}
+    CREATE TRIGGER articles_search_words_update AFTER UPDATE OF headline, dek, body ON articles_article BEGIN
+        INSERT OR IGNORE INTO articles_search_word (word) {SQLITE_WORDS.format(row="new")};
     END
     """,
-    f"""
-    CREATE TRIGGER articles_word_fts_delete AFTER DELETE ON articles_article BEGIN
-        {sqlite_index_row("old", "delete")}
-    END
-    """,
-    f"""
-    INSERT INTO articles_word_fts(rowid, text)
-    SELECT id, headline || ' ' || dek || ' ' || {search_index.sqlite_text("body")} FROM articles_article
+    """
+    INSERT OR IGNORE INTO articles_search_word (word) SELECT value
+    FROM articles_article, json_each(search_words(articles_article.headline, articles_article.dek, articles_article.body))
     """,
 ]
 SQLITE_BACKWARDS = [
-    "DROP TRIGGER IF EXISTS articles_word_fts_insert",
-    "DROP TRIGGER IF EXISTS articles_word_fts_update",
-    "DROP TRIGGER IF EXISTS articles_word_fts_delete",
-    "DROP TABLE IF EXISTS articles_word_vocab",
-    "DROP TABLE IF EXISTS articles_word_fts",
+    "DROP TRIGGER IF EXISTS articles_search_words_insert",
+    "DROP TRIGGER IF EXISTS articles_search_words_update",
+    "DROP TABLE IF EXISTS articles_search_word",
 ]
 
 

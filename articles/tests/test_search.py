@@ -357,7 +357,7 @@ def test_search_syntax_is_read_as_plain_words():
 
 
 @pytest.mark.parametrize("matching", [1, 50])
-def test_the_page_takes_seven_queries_however_many_results(client, django_assert_num_queries, matching):
+def test_the_page_takes_eight_queries_however_many_results(client, django_assert_num_queries, matching):
     section = make_section(name="Politics")
     for number in range(matching):
         make_article(
@@ -368,9 +368,9 @@ def test_the_page_takes_seven_queries_however_many_results(client, django_assert
         )
 
     # The words the last one starts, the authors and the sections the words name, the newest
-    # matches, the page of them with their sections, their bylines with their authors, and the
-    # breaking-news ticker every page shows.
-    with django_assert_num_queries(7):
+    # matches, their relevance, the page of them with their sections, their bylines with their
+    # authors, and the breaking-news ticker every page shows.
+    with django_assert_num_queries(8):
         response = client.get("/search/", {"q": "election"})
 
     assert response.status_code == 200
@@ -538,8 +538,9 @@ def test_the_vocabulary_holds_the_indexed_words_lowercased():
 def test_a_query_that_finds_nothing_takes_ten_queries_with_its_suggestion(client, django_assert_num_queries):
     make_article(headline="Harbour bridge opens")
 
-    # The words the last one starts, the authors and sections named, the newest matches (none),
-    # the words near the misspelt ones, the suggestion's own first four, and the ticker.
+    # The words the last one starts, the authors and sections named, the newest matches (none,
+    # so no relevance to read), the words near the misspelt ones, the suggestion's own first
+    # four, and the ticker.
     with django_assert_num_queries(10):
         response = client.get("/search/", {"q": "harbor brige"})
 
