@@ -314,13 +314,14 @@ def test_a_preview_shows_a_hidden_article_s_image_through_signed_addresses_that_
         assert all(anonymous.get(address).status_code == 404 for address in addresses)
 
 
-def test_a_new_image_in_the_draft_of_changes_to_a_live_article_is_not_served(client, newsroom):
+def test_an_image_no_public_article_shows_is_not_served(client, newsroom):
+    # As a new lead image in the draft of changes to a live article: stored, named by no article.
     story = Article.objects.get(slug="oil-falls")
     pending = make_article(
         headline="Pending", status=Article.Status.DRAFT, lead_image=image_upload("photo.png"), lead_image_alt="New"
     )
     name = pending.lead_image.name
-    Article.objects.filter(pk=pending.pk).delete()  # only a draft of changes names the file now
+    Article.objects.filter(pk=pending.pk).delete()
     assert story.lead_image.name != name
 
     assert client.get(f"/media/{name}").status_code == 404
