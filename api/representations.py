@@ -8,8 +8,8 @@ import re
 from django.conf import settings
 from django.db.models import Prefetch
 
-from articles.filters import published_authors
 from articles.models import Article, ArticleAuthor, Correction, Section
+from authors.models import Author
 from breaking.models import TickerItem
 
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
@@ -30,11 +30,11 @@ def public_articles():
 
 
 def public_authors():
-    return published_authors()
+    return Author.objects.published()
 
 
 def public_sections():
-    return Section.objects.all()
+    return Section.objects.published()
 
 
 def public_corrections():

@@ -198,14 +198,14 @@ def get_author(request, author_id: int):
 
 @api.get("/sections/", response=schemas.SectionList, url_name="sections", tags=["sections"])
 def list_sections(request):
-    """Every section, in the site's order."""
-    shows(request, "sections")
+    """Every section with a public article, in the site's order."""
+    shows(request, "sections", "list:latest")
     return {"results": [section_data(section, request) for section in public_sections()]}
 
 
 @api.get("/sections/{int:section_id}/", response=schemas.Section, url_name="section", tags=["sections"])
 def get_section(request, section_id: int):
-    shows(request, "sections")
+    shows(request, "sections", "list:latest")
     return section_data(get_object_or_404(public_sections(), pk=section_id), request)
 
 

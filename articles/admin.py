@@ -29,6 +29,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from newsroom.admin import FORMFIELD_OVERRIDES, NamedRowsFormSet, OfferedLookupsOnly, https_formfield
+from newsroom.dates import when
 
 from . import editing, presence
 from .diffs import compare, display_value
@@ -255,9 +256,6 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
                     "dek",
                     "body",
                     "section",
-                    "loaded_version",
-                    "base_content",
-                    "kept_lead_image",
                 ]
             },
         ),
@@ -305,9 +303,8 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not self.has_change_permission(request, obj):
-            hidden = {"loaded_version", "base_content", "kept_lead_image"}
             shown = ["body_as_readers_see_it" if name == "body" else name for name in fieldsets[0][1]["fields"]]
-            return [(None, {"fields": [name for name in shown if name not in hidden]}), *fieldsets[1:]]
+            return [(None, {"fields": shown}), *fieldsets[1:]]
         return fieldsets
 
     @admin.display(description="body")
@@ -531,10 +528,7 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
     @admin.display(description="state")
     def state_display(self, article):
         state = article.state
-        if state == "Scheduled":
-            label = f"Scheduled for {timezone.localtime(article.published_at).strftime('%d %b %Y %H:%M')}"
-        else:
-            label = state
+        label = f"Scheduled for {when(article.published_at)}" if state == "Scheduled" else state
         badge = format_html('<span class="state state-{}">{}</span>', state.lower().replace(" ", "-"), label)
         if article.draft_status == ArticleDraft.Status.REVIEW:
             return format_html('{} <span class="state state-changes">changes in review</span>', badge)
@@ -700,7 +694,7 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
             for name, value in (with_data or {}).items():
                 setattr(shown, name, value)
         shown.updated_at = shown.updated_at or timezone.now()
-        context = {"article": shown, "preview": True, **article_page_context(shown, request)}
+        context = {"article": shown, "preview": True, **article_page_context(shown, request, preview=True)}
         return TemplateResponse(request, "articles/article_detail.html", context)
 
     def _content_of_posted_form(self, request, article):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from authors.models import Author
+from newsroom.dates import when
 
 from .html import sanitize_html
 from .models import Article, ArticleAuthor, ArticleDraft, Correction
@@ -186,8 +187,8 @@ def last_saved(article):
 
 
 def moment(at):
-    """A time as editors read it: to the second, in the newsroom's zone, named."""
-    return timezone.localtime(at).strftime("%-d %b %Y, %H:%M:%S %Z")
+    """A time as editors read it, in the site's one format (newsroom.dates)."""
+    return when(at)
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,7 @@ class LatestAtomFeed(AtomMixin, LatestFeed):
 
 class SectionFeed(ArticleFeed):
     def get_object(self, request, slug):
-        section = get_object_or_404(Section, slug=slug)
+        section = get_object_or_404(Section.objects.published(), slug=slug)
         shows(request, f"list:section:{section.pk}")
         return section
 
@@ -215,7 +215,7 @@ class SectionAtomFeed(AtomMixin, SectionFeed):
 
 class AuthorFeed(ArticleFeed):
     def get_object(self, request, slug):
-        author = get_object_or_404(Author, slug=slug)
+        author = get_object_or_404(Author.objects.published(), slug=slug)
         shows(request, f"list:author:{author.pk}", f"author:{author.pk}")
         return author
 

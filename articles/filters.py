@@ -1,13 +1,13 @@
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils.formats import date_format
 
 from authors.models import Author
 
-from .models import Article, ArticleAuthor, Section, public_at
+from .models import Article, Section
 from .search import headline_matches
 
 
@@ -17,7 +17,9 @@ class DateInput(forms.DateInput):
     field's error says what was wrong."""
 
     input_type = "date"
-    format = "%Y-%m-%d"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
     def format_value(self, value):
         value = super().format_value(value)
@@ -37,14 +39,17 @@ class ArchiveFilter(django_filters.FilterSet):
     author = django_filters.ModelChoiceFilter(
         label="Author",
         field_name="bylines__author",
-        # Any author's slug is accepted; the list offered (the archive view's author_choices) is
-        # only those with public articles, and results are always public articles only.
-        queryset=Author.objects.all(),
+        # Only authors and sections with a public article: another's slug is an invalid choice,
+        # whose name the page never shows (the options are the archive view's author_choices).
+        queryset=lambda request: Author.objects.published(),
         to_field_name="slug",
         empty_label="Any author",
     )
     section = django_filters.ModelChoiceFilter(
-        label="Section", queryset=Section.objects.all(), to_field_name="slug", empty_label="Any section"
+        label="Section",
+        queryset=lambda request: Section.objects.published(),
+        to_field_name="slug",
+        empty_label="Any section",
     )
     published_after = django_filters.DateFilter(
         label="Published from", field_name="published_at__date", lookup_expr="gte", widget=DateInput
@@ -60,10 +65,27 @@ class ArchiveFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         return headline_matches(queryset, value)
 
+    def active(self):
+        """The filters in force, each with the archive's query string without it (and without
+        a page number). A value the form refused is not one of them: its error says why."""
+        if not self.form.is_bound:
+            return []
+        self.form.is_valid()
+        active = []
+        for name, field in self.form.fields.items():
+            value = self.form.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            query = self.data.copy()
+            for param in (name, "page"):
+                query.pop(param, None)
+            shown = date_format(value, "DATE_FORMAT") if isinstance(value, date) else str(value)
+            active.append(ActiveFilter(field.label, shown, query.urlencode()))
+        return active
 
-def published_authors():
-    """Authors with at least one published article: a draft's byline is not public yet."""
-    # A semi-join: for each author, the first public byline found through the author's index
-    # ends the search, rather than a pass over every byline.
-    public_bylines = ArticleAuthor.objects.filter(public_at(timezone.now(), through="article__"))
-    return Author.objects.filter(Exists(public_bylines.filter(author=OuterRef("pk")))).order_by("name", "pk")
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    value: str
+    query_without: str

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
@@ -27,11 +27,21 @@ def user_link(*, editable=True):
     )
 
 
+class SectionQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """Sections readers may see at ``at`` (now by default): those with a public article. A
+        section with none has no page, feed, sitemap entry or place in the archive's filters."""
+        public = Article.objects.published(at).filter(section=OuterRef("pk"))
+        return self.filter(Exists(public))
+
+
 class Section(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the section page.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Sections are listed from low to high.")
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -167,6 +177,8 @@ class Article(models.Model):
             models.Index(fields=["status", "id", "published_at", "expires_at"], name="article_status_id"),
             # The next expiry, which the page cache asks for (articles/invalidation.py).
             models.Index(fields=["expires_at"], condition=Q(expires_at__isnull=False), name="article_expires"),
+            # Whether an image may be served: the articles that show it (newsroom/media.py).
+            models.Index(fields=["lead_image"], name="article_lead_image"),
             # The importer links previous/next stories by headline.
             models.Index(fields=["headline"], name="article_headline"),
             models.Index(fields=["previous_headline"], name="article_previous_headline"),

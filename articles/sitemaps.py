@@ -26,10 +26,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape
 
+from authors.models import Author
 from newsroom.cache import shows
 
 from .feeds import last_modified
-from .filters import published_authors
 from .models import Article, ArticleAuthor, Section, public_at
 
 PART_SIZE = 2000
@@ -152,7 +152,7 @@ class SectionSitemap(Sitemap):
         if since:
             latest = Article.objects.published().filter(published_at__gte=since, pk__gte=first)
             newest = dict(latest.values_list("section").annotate(Max("published_at")).order_by())
-        sections = list(Section.objects.all())
+        sections = list(Section.objects.published())
         for section in sections:
             section.newest = newest.get(section.pk)
         return sections
@@ -167,12 +167,12 @@ class SectionSitemap(Sitemap):
 
 
 class AuthorSitemap(PartedSitemap):
-    """Authors with at least one public article; their pages are empty otherwise."""
+    """Authors with at least one public article: no other author has a page."""
 
     url_name = "authors:detail"
 
     def items(self):
-        return published_authors().values_list("pk", "slug", "updated_at", named=True)
+        return Author.objects.published().values_list("pk", "slug", "updated_at", named=True)
 
     @cached_property
     def newest(self):

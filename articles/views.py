@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from authors.models import Author
 from newsroom.cache import cached_for_content, shows
 from newsroom.fragments import render_fragment
 from newsroom.http import LastModifiedMixin
@@ -16,7 +17,7 @@ from newsroom.prepared import prepared, set_prefetched
 from newsroom.renditions import crops, responsive_image
 
 from .cards import with_cards
-from .filters import ArchiveFilter, published_authors
+from .filters import ArchiveFilter
 from .models import Article, ArticleAuthor, Correction, Section, SlugRedirect
 from .structured_data import news_article
 
@@ -146,10 +147,11 @@ def _corrections(article: int):
     return Correction.objects.filter(article=article)
 
 
-def article_page_context(article, request):
-    """The article page's context beyond the article; shared with the editors' preview."""
+def article_page_context(article, request, *, preview=False):
+    """The article page's context beyond the article; shared with the editors' preview, whose
+    image addresses are signed: the article's images are not public until it is."""
     size = (article.lead_image_width, article.lead_image_height)
-    image = responsive_image(article.lead_image, *size)
+    image = responsive_image(article.lead_image, *size, signed=preview)
     edited_later = article.published_at and article.updated_at - article.published_at > UPDATE_WORTH_SHOWING
     # The lead image in the shapes search engines and social sites show, for a public article.
     card_images = crops(article.lead_image, *size) if image and article.published_at else {}
@@ -214,7 +216,7 @@ class SectionDetailView(LastModifiedMixin, ListView):
     paginator_class = BoundedPaginator
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.section = get_object_or_404(Section.objects.published(), slug=self.kwargs["slug"])
         return public_articles().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
@@ -244,15 +246,16 @@ class ArchiveView(LastModifiedMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
+        context["active_filters"] = self.filterset.active()
         # Options written out by the template: Django's select widget renders each one through
         # its own template, which for a few hundred authors costs more than the rest of the page.
         authors = cached_for_content(
             "archive-authors",
-            lambda: list(published_authors().values_list("slug", "name")),
+            lambda: list(Author.objects.published().values_list("slug", "name")),
             tags={"list:authors", "list:latest"},
         )
         context["author_choices"] = [("", "Any author"), *authors]
-        context["section_choices"] = [("", "Any section"), *Section.objects.values_list("slug", "name")]
+        context["section_choices"] = [("", "Any section"), *Section.objects.published().values_list("slug", "name")]
         shows(self.request, "list:latest", "list:authors")
         shows_articles(self.request, context["object_list"])
         with_cards(context["object_list"])

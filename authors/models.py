@@ -1,8 +1,23 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from newsroom.images import UploadedImageField, validate_image
 from newsroom.slugs import slug_url, unique_slug
+
+
+class AuthorQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """Authors readers may see at ``at`` (now by default): those with a byline on a public
+        article (``Article.objects.published()``'s rule). A draft's byline is not public yet, and
+        an author with no public article has no page, feed, sitemap entry or filter option."""
+        from articles.models import ArticleAuthor, public_at
+
+        # A semi-join: for each author, the first public byline found through the author's index
+        # ends the search, rather than a pass over every byline.
+        public_bylines = ArticleAuthor.objects.filter(public_at(at or timezone.now(), through="article__"))
+        return self.filter(Exists(public_bylines.filter(author=OuterRef("pk"))))
 
 
 class Author(models.Model):
@@ -38,6 +53,8 @@ class Author(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]

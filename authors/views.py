@@ -4,7 +4,6 @@ from django.utils import timezone
 from django.views.generic import ListView
 
 from articles.cards import with_cards
-from articles.filters import published_authors
 from articles.models import ArticleAuthor, public_at
 from articles.views import public_articles, shows_articles
 from newsroom.cache import shows
@@ -22,7 +21,7 @@ class AuthorListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return published_authors()
+        return Author.objects.published()
 
     def get_context_data(self, **kwargs):
         shows(self.request, "list:authors", "sections")
@@ -49,7 +48,7 @@ class AuthorDetailView(LastModifiedMixin, ListView):
     paginator_class = BoundedPaginator
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.author = get_object_or_404(Author.objects.published(), slug=self.kwargs["slug"])
         return public_articles().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):

@@ -41,7 +41,12 @@ SECTIONS = ("Energy", "Markets", "Politics", "Climate", "Technology", "Business"
 ARTICLES_PER_DAY = 60
 GOAL_MS = 100
 BATCH = 2_000
-SEARCHES = {"search": "pipeline delays", "search, a word in most articles": "oil"}
+SEARCHES = {
+    "search": "pipeline delays",
+    "search, a word in most articles": "oil",
+    "search, the start of a word": "pipel",
+    "search, misspelt (a suggestion)": "pipline delsys",
+}
 # A request that runs longer is stopped and reported as failed, not waited for.
 REQUEST_TIMEOUT_SECONDS = 60
 
@@ -115,7 +120,9 @@ def worker_environment(database_url, scratch):
 
 def run_worker(args, database_url, scratch, fill):
     task = {"articles": args.articles, "repeat": args.repeat, "seed": args.seed, "fill": fill}
-    command = [PYTHON, __file__, "--worker", json.dumps(task)]
+    # As a module from the project folder: run as a file, bench/ would come first on the path,
+    # and bench/api.py would hide the api app.
+    command = [PYTHON, "-m", "bench.scale", "--worker", json.dumps(task)]
     result = subprocess.run(
         command, cwd=BASE_DIR, env=worker_environment(database_url, scratch), stdout=subprocess.PIPE, text=True
     )
@@ -421,7 +428,7 @@ def pages_to_measure(get, rng):
         "archive by author": [f"/archive/?author={author.slug}"],
         "archive by words": ["/archive/?q=oil+prices"],
     }
-    for name, words in SEARCHES.items():
+    for name, words in {**SEARCHES, "search, an author's name": author.name}.items():
         pages[name] = [f"/search/?q={quote_plus(words)}"]
     pages |= {
         "corrections": ["/corrections/"],

@@ -25,6 +25,7 @@ from reversion.admin import VersionAdmin
 
 from articles.admin import TIPTAP_BASE_STYLE_HASH
 from newsroom.admin import FORMFIELD_OVERRIDES, NamedRowsFormSet, OfferedLookupsOnly, https_formfield
+from newsroom.dates import when
 
 from . import services
 from .models import LiveStory, LiveUpdate, Ticker, TickerItem
@@ -61,11 +62,6 @@ class TickerAdmin(OfferedLookupsOnly, admin.ModelAdmin):
         return ticker.live_count or 0
 
 
-def short_datetime(value):
-    """A time as the ticker item list and form show it: 15 Jan 2030 14:30."""
-    return timezone.localtime(value).strftime("%d %b %Y %H:%M")
-
-
 def quoted(items):
     """Ticker items' texts for a message, each cut to 80 characters."""
     return ", ".join(f"“{Truncator(item.text).chars(80)}”" for item in items)
@@ -97,7 +93,7 @@ class BreakingItemForm(forms.ModelForm):
         choices += [(str(hours), f"{hours} hour{pluralize(hours)}") for hours in self.HOURS]
         lasts = self._lasts(self.instance) if self.instance.pk else "3"
         if lasts == self.CUSTOM:
-            choices.append((self.CUSTOM, f"Until {short_datetime(self.instance.expires_at)}"))
+            choices.append((self.CUSTOM, f"Until {when(self.instance.expires_at)}"))
         self.fields["lasts"].choices = choices
         self.fields["lasts"].initial = lasts
 
@@ -156,11 +152,11 @@ class TickerItemAdmin(OfferedLookupsOnly, admin.ModelAdmin):
 
     @admin.display(description="start time", ordering="starts_at")
     def start_time(self, item):
-        return short_datetime(item.starts_at)
+        return when(item.starts_at)
 
     @admin.display(description="expiry time", ordering="expires_at")
     def expiry_time(self, item):
-        return short_datetime(item.expires_at) if item.expires_at else "Never"
+        return when(item.expires_at) if item.expires_at else "Never"
 
     @admin.display(description="take down")
     def expire_button(self, item):
@@ -251,11 +247,11 @@ class LiveStoryAdmin(OfferedLookupsOnly, VersionAdmin):
 
     @admin.display(description="start", ordering="starts_at")
     def start_time(self, story):
-        return short_datetime(story.starts_at)
+        return when(story.starts_at)
 
     @admin.display(description="latest update", ordering="last_posted_at")
     def latest_update(self, story):
-        return short_datetime(story.last_posted_at) if story.last_posted_at else "None yet"
+        return when(story.last_posted_at) if story.last_posted_at else "None yet"
 
     @admin.display(description="updates", ordering="updates_posted")
     def update_count(self, story):
@@ -310,7 +306,7 @@ class LiveStoryAdmin(OfferedLookupsOnly, VersionAdmin):
             # In the admin's log beside every other change, as if added through the update's own form.
             self.admin_site.get_model_admin(LiveUpdate).log_addition(request, update, [{"added": {}}])
             where = "It is live." if story.is_public() else "Readers see it once the story is live."
-            self.message_user(request, f"Posted at {short_datetime(update.posted_at)}: “{update}”. {where}")
+            self.message_user(request, f"Posted at {when(update.posted_at)}: “{update}”. {where}")
         return redirect("admin:breaking_livestory_change", story.pk)
 
 
@@ -358,7 +354,7 @@ class LiveUpdateAdmin(OfferedLookupsOnly, VersionAdmin):
 
     @admin.display(description="time", ordering="posted_at")
     def posted_time(self, update):
-        return short_datetime(update.posted_at)
+        return when(update.posted_at)
 
     @admin.display(description="edited", boolean=True)
     def edited(self, update):

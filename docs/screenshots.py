@@ -224,7 +224,7 @@ def take_screenshots(live, changed, storm):
         shoot(page, "admin-article-history.png", clip=down_to(page, page.locator("#content")))
         revisions = page.locator("#change-history tbody th a")
         oldest = revisions.last.inner_text()
-        page.get_by_label(f"Compare from the revision of {oldest}").check()
+        page.get_by_label(f"Compare from revision 1, of {oldest}").check()
         page.get_by_label("Compare to the draft of changes").check()
         page.get_by_role("button", name="Compare").click()
         page.wait_for_url("**/history/compare/?*")

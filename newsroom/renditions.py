@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from PIL import Image, ImageOps
 
 from .images import MAX_SIDE
+from .media import signed_url
 
 logger = logging.getLogger(__name__)
 
@@ -51,23 +52,30 @@ class Crop:
     height: int
 
 
-def responsive_image(field, width, height):
+def responsive_image(field, width, height, *, signed=False):
     """Renditions of the image in ``field`` (an ImageField's file) whose size is known:
     ``src`` and ``srcset`` in the original format, ``webp_srcset`` in WebP. None when there is
-    no image or its renditions cannot be made."""
+    no image or its renditions cannot be made. ``signed``: every address is one that works for a
+    while even if the image's article is not public (newsroom.media.signed_url), for previews."""
     if not field or not width or not height or _failed(field):
         return None
     widths = [w for w in WIDTHS if w < width] + [width]
     try:
-        webp = [(rendition_url(field, w), w) for w in widths]
+        webp = [rendition_url(field, w) for w in widths]
         src = field.url
     except Exception:
         _remember_failure(field)
         return None
+    # Only the app checks the signature; a bucket's own signed addresses (AWS_QUERYSTRING_AUTH)
+    # would not survive another parameter.
+    signed = signed and settings.SERVE_MEDIA
+    if signed:
+        src = signed_url(src, field.name)
+    webp = [signed_url(url, name) if signed else url for url, name in webp]
     return ResponsiveImage(
         src=src,
         srcset=f"{src} {width}w",
-        webp_srcset=", ".join(f"{url} {w}w" for url, w in webp),
+        webp_srcset=", ".join(f"{url} {w}w" for url, w in zip(webp, widths, strict=True)),
         width=width,
         height=height,
     )
@@ -138,7 +146,7 @@ def _remember_failure(field):
 
 
 def rendition_url(field, width):
-    """The URL of a WebP copy of ``field`` scaled to ``width`` pixels, made if missing."""
+    """(URL, stored name) of a WebP copy of ``field`` scaled to ``width`` pixels, made if missing."""
     stem = posixpath.splitext(field.name)[0]
     digest = hashlib.sha256(field.name.encode()).hexdigest()[:10]
     name = f"renditions/{stem}-{digest}-{width}.webp"
@@ -147,7 +155,7 @@ def rendition_url(field, width):
         if not default_storage.exists(name):
             default_storage.save(name, ContentFile(_scaled_webp(field, width)))
         cache.set(marker, True, 86_400)
-    return default_storage.url(name)
+    return default_storage.url(name), name
 
 
 def _scaled_webp(field, width):

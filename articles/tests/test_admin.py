@@ -45,9 +45,9 @@ def test_article_list_shows_state_section_authors_and_time(login):
         response = editor_client.get(CHANGELIST)
 
     live = row_containing(response, "Live story")
-    assert "state-live" in live and "Energy" in live and "Ann Lee" in live and "Jan. 15, 2030, 11 a.m." in live
+    assert "state-live" in live and "Energy" in live and "Ann Lee" in live and "15 January 2030, 11:00 UTC" in live
     assert "Reuters" in row_containing(response, "Wire story")
-    assert "Scheduled for 16 Jan 2030 12:00" in row_containing(response, "Later story")
+    assert "Scheduled for 16 January 2030, 12:00 UTC" in row_containing(response, "Later story")
     assert "state-expired" in row_containing(response, "Old story")
     assert "state-draft" in row_containing(response, "Draft story")
 

@@ -22,7 +22,7 @@ def test_each_correction_shows_its_kind_time_text_and_article(client):
     page = response.content.decode()
     assert "<h1>Corrections</h1>" in page
     assert "Clarification" in page
-    assert '<time datetime="2030-01-15T12:00:00+0000">' in page
+    assert '<time datetime="2030-01-15T12:00:00+00:00">' in page
     assert "The rate is annual." in page
     assert f'<a href="{article.get_absolute_url()}">Rates &amp; prices</a>' in page
 

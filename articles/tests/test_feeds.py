@@ -189,11 +189,24 @@ def test_an_author_feed_has_only_that_authors_articles(client, author):
 @pytest.mark.parametrize("url_name", ALL_FEEDS)
 @pytest.mark.parametrize("state", HIDDEN_STATES)
 def test_unpublished_articles_are_in_no_feed(client, section, author, url_name, state):
+    make_article(headline="For readers", section=section, authors=[author])
     make_hidden_article(state, headline="Not for readers", section=section, authors=[author])
 
     feed = read_feed(client, feed_url(url_name, section, author))
 
-    assert feed.entries == []
+    assert [title_of(entry, url_name) for entry in feed.entries] == ["For readers"]
+
+
+@pytest.mark.parametrize("url_name", [name for name in ALL_FEEDS if "section" in name or "author" in name])
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_a_section_or_author_with_no_public_article_has_no_feed(client, section, author, url_name, state):
+    make_hidden_article(state, headline="Not for readers", section=section, authors=[author])
+
+    response = client.get(feed_url(url_name, section, author))
+
+    assert response.status_code == 404
+    assert "Ann O&#x27;Neil" not in response.text and "Ann O'Neil" not in response.text
+    assert "Energy" not in response.text
 
 
 @pytest.mark.parametrize(

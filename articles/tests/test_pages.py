@@ -319,9 +319,14 @@ def test_section_page_is_paginated_twenty_to_a_page(client):
     assert '<a rel="prev" href="?page=1">Newer</a>' in second
 
 
-def test_empty_section_says_so(client):
-    make_section(slug="energy")
-    assert "No articles in this section yet." in client.get("/sections/energy/").text
+def test_a_section_with_no_public_article_has_no_page(client):
+    make_section(name="Energy", slug="energy")
+    make_article(section=make_section(name="World", slug="world"))
+
+    response = client.get("/sections/energy/")
+
+    assert response.status_code == 404
+    assert "Energy" not in response.text
 
 
 @pytest.mark.parametrize("url", ["/sections/no-such-section/", "/sections/energy/?page=2", "/sections/energy/?page=x"])

@@ -357,7 +357,7 @@ def test_search_syntax_is_read_as_plain_words():
 
 
 @pytest.mark.parametrize("matching", [1, 50])
-def test_the_page_takes_four_queries_however_many_results(client, django_assert_num_queries, matching):
+def test_the_page_takes_eight_queries_however_many_results(client, django_assert_num_queries, matching):
     section = make_section(name="Politics")
     for number in range(matching):
         make_article(
@@ -367,9 +367,10 @@ def test_the_page_takes_four_queries_however_many_results(client, django_assert_
             published_at=hours_ago(number + 1),
         )
 
-    # The newest matches, the page of them with their sections, their bylines with their
+    # The words the last one starts, the authors and the sections the words name, the newest
+    # matches, their relevance, the page of them with their sections, their bylines with their
     # authors, and the breaking-news ticker every page shows.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(8):
         response = client.get("/search/", {"q": "election"})
 
     assert response.status_code == 200
@@ -417,3 +418,156 @@ def test_results_are_paginated_keeping_the_query(client):
     assert 'href="?q=election&amp;page=1"' in second.content.decode()
     assert '<ol class="search-results" start="21">' in second.content.decode()
     assert client.get("/search/", {"q": "election", "page": 3}).status_code == 404
+
+
+# As people type, names, and "Did you mean".
+
+
+def test_the_last_word_also_finds_the_words_it_starts():
+    make_article(headline="Harbour bridge opens", published_at=hours_ago(1))
+    make_article(headline="Harbin freezes", published_at=hours_ago(2))
+    make_article(headline="Sharp harvest", published_at=hours_ago(3))
+
+    assert set(headlines("harb")) == {"Harbour bridge opens", "Harbin freezes"}
+    assert headlines("bridge harb") == ["Harbour bridge opens"]
+    assert headlines("harb bridge") == []  # only the last word stands for the words it starts
+    assert headlines("harbour bri") == ["Harbour bridge opens"]
+    assert headlines("ha") == []  # too short to stand for the words it starts
+
+
+def test_a_whole_word_is_not_read_as_the_start_of_others():
+    make_article(headline="Two elections held", published_at=hours_ago(1))
+    make_article(headline="Electricity prices rise", published_at=hours_ago(2))
+
+    assert headlines("election") == ["Two elections held"]
+    assert headlines("electri") == ["Electricity prices rise"]
+
+
+def test_authors_and_sections_are_found_by_name(client):
+    priya = make_author(name="Priya Raman")
+    ports = make_section(name="Ports", slug="ports")
+    make_article(headline="Cranes idle", authors=[priya], published_at=hours_ago(1))
+    make_article(headline="Ships wait", section=ports, published_at=hours_ago(2))
+    make_article(headline="Raman spectroscopy explained", published_at=hours_ago(3))
+    make_article(headline="Unrelated", published_at=hours_ago(4))
+
+    assert set(headlines("Priya Raman")) == {"Cranes idle"}
+    assert set(headlines("raman")) == {"Cranes idle", "Raman spectroscopy explained"}
+    assert headlines("ports") == ["Ships wait"]
+    assert headlines("cranes priya") == ["Cranes idle"]
+    assert headlines("cranes ports") == []
+    content = client.get("/search/", {"q": "priya ram"}).content.decode()
+    assert 'Author: <a href="/authors/priya-raman/">Priya Raman</a>' in content
+    assert "Cranes idle" in content
+    assert 'Section: <a href="/sections/ports/">Ports</a>' in client.get("/search/", {"q": "port"}).content.decode()
+
+
+def test_authors_and_sections_without_public_articles_are_not_found_by_name(client):
+    dora = make_author(name="Dora Quill")
+    desk = make_section(name="Quarry Desk", slug="quarry-desk")
+    make_article(headline="Secret plans", authors=[dora], section=desk, status=Article.Status.DRAFT)
+    make_article(headline="Quarry reopens", published_at=hours_ago(1))
+
+    content = client.get("/search/", {"q": "dora quill"}).content.decode()
+    assert "Dora Quill" not in content.replace("“dora quill”", "")
+    assert "dora-quill" not in content
+    assert "Secret plans" not in content
+    assert "/sections/quarry-desk/" not in client.get("/search/", {"q": "quarry desk"}).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "suggested"),
+    [
+        ("harbor brige", "harbour bridge"),
+        ("Harbour brige", "Harbour bridge"),
+        ("the harbour bridgw", "the harbour bridge"),
+        ("bridge opend", "bridge opens"),
+    ],
+)
+def test_a_misspelt_query_that_finds_nothing_gets_a_suggestion(client, query, suggested):
+    make_article(headline="Harbour bridge opens", body="<p>The new crossing carries trains.</p>")
+    make_article(headline="Bride price", body="<p>A custom.</p>")
+
+    response = client.get("/search/", {"q": query})
+
+    content = response.content.decode()
+    assert "No results" in content
+    assert response.context["suggestion"] == suggested
+    assert "Did you mean <a href=" in content
+    assert client.get("/search/", {"q": suggested}).context["results"]
+
+
+@pytest.mark.parametrize("query", ["harbour bridge", "xqzvw", "harbour xqzvw", "zanzibar"])
+def test_no_suggestion_when_the_words_are_known_or_nothing_is_near(client, query):
+    make_article(headline="Harbour bridge opens")
+    make_article(headline="Zanzibar talks collapse", status=Article.Status.DRAFT)
+    make_article(headline="Zanzibari talks", status=Article.Status.DRAFT)
+
+    assert client.get("/search/", {"q": query}).context["suggestion"] is None
+
+
+def test_a_suggestion_never_names_an_unpublished_article_s_words(client):
+    make_article(headline="Harbour bridge opens")
+    make_article(headline="Zanzibar talks collapse", status=Article.Status.DRAFT)
+
+    response = client.get("/search/", {"q": "zanzibat"})
+
+    assert response.context["suggestion"] is None
+    assert "anzibar" not in response.content.decode()
+
+
+def test_the_nearest_word_is_the_fewest_edits_then_the_most_trigrams_shared():
+    assert search.nearest_word("brige", ["bridge", "brie", "bring", "brigade"]) == "bridge"
+    assert search.nearest_word("harbor", ["harbour", "harpoon"]) == "harbour"
+    assert search.nearest_word("teh", ["the", "ten"]) == "ten"  # "the" is a stop word
+    assert search.nearest_word("abcdef", ["uvwxyz"]) is None
+    assert search.edit_distance("brdige", "bridge", 2) == 1  # neighbours swapped
+    assert search.edit_distance("abcdefgh", "hgfedcba", 2) == 3  # more than the limit, cut short
+    assert search.trigram_similarity("brige", "bridge") == pytest.approx(4 / 9)
+
+
+def test_the_vocabulary_holds_the_indexed_words_lowercased():
+    make_article(headline="Harbour Bridge", dek="Opens today", body="<p>The <em>new</em> crossing.</p>")
+
+    words = search.Search("x").backend.words_starting(connection, "cro", 10)
+    assert words == ["crossing"]
+    assert search.Search("x").backend.words_starting(connection, "bri", 10) == ["bridge"]
+    assert search.Search("x").backend.words_starting(connection, "em", 10) == []  # tags are not words
+
+
+def test_a_query_that_finds_nothing_takes_ten_queries_with_its_suggestion(client, django_assert_num_queries):
+    make_article(headline="Harbour bridge opens")
+
+    # The words the last one starts, the authors and sections named, the newest matches (none,
+    # so no relevance to read), the words near the misspelt ones, the suggestion's own first
+    # four, and the ticker.
+    with django_assert_num_queries(10):
+        response = client.get("/search/", {"q": "harbor brige"})
+
+    assert response.context["suggestion"] == "harbour bridge"
+
+
+def test_no_query_explains_what_to_type(client):
+    content = client.get("/search/").content.decode()
+
+    assert "Type one or more words" in content
+    assert "<em>harb</em> finds <em>harbour</em>" in content
+    assert "No results" not in content
+
+
+def test_a_query_of_stop_words_only_explains_what_to_type(client):
+    content = client.get("/search/", {"q": "the of"}).content.decode()
+
+    assert "Type one or more words" in content
+    assert "No results" not in content
+
+
+def test_snippets_have_no_space_before_punctuation():
+    body = (
+        '<p>Ships wait at the <a href="/x">harbour</a>, and <strong>cranes</strong>.</p><p>Next <em>day</em>: calm.</p>'
+    )
+    article = Article(headline="Port", dek="", body=body)
+
+    assert Highlighter(["harbour"]).snippet(article) == (
+        "Ships wait at the <mark>harbour</mark>, and cranes. Next day: calm."
+    )

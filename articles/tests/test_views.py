@@ -2,7 +2,7 @@ import pytest
 
 from articles.models import Article, SlugRedirect
 
-from .factories import make_article
+from .factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,55 @@ def test_an_old_address_does_not_redirect_to_an_article_readers_cannot_see(clien
     article.save()
 
     assert client.get("/articles/old/").status_code == 404
+
+
+def test_the_archive_shows_each_filter_in_force_with_a_way_to_clear_it(client):
+    energy = make_section(name="Energy", slug="energy")
+    ann = make_author(name="Ann Lee")
+    make_article(headline="Oil falls", section=energy, authors=[ann])
+
+    response = client.get(
+        "/archive/",
+        {"q": "oil", "author": "ann-lee", "section": "energy", "published_after": "2000-01-02", "page": "1"},
+    )
+
+    text = response.content.decode()
+    assert [(active.label, active.value) for active in response.context["active_filters"]] == [
+        ("Words", "oil"),
+        ("Author", "Ann Lee"),
+        ("Section", "Energy"),
+        ("Published from", "2 January 2000"),
+    ]
+    assert 'href="/archive/?author=ann-lee&amp;section=energy&amp;published_after=2000-01-02"' in text
+    assert 'href="/archive/?q=oil&amp;section=energy&amp;published_after=2000-01-02"' in text
+    assert 'href="/archive/?q=oil&amp;author=ann-lee&amp;published_after=2000-01-02"' in text
+    assert 'href="/archive/?q=oil&amp;author=ann-lee&amp;section=energy"' in text
+    assert '<a href="/archive/">Clear all filters</a>' in text
+
+
+def test_the_date_fields_keep_their_values(client):
+    make_article(headline="Oil falls")
+
+    text = client.get("/archive/", {"published_after": "2000-01-02", "published_before": "2100-12-31"}).content.decode()
+
+    assert 'type="date" name="published_after" value="2000-01-02"' in text
+    assert 'type="date" name="published_before" value="2100-12-31"' in text
+    assert 'aria-label="Clear published from: 2 January 2000"' in text
+
+
+def test_a_refused_filter_is_not_shown_as_in_force(client):
+    make_article(headline="Oil falls")
+
+    response = client.get("/archive/", {"published_after": "not a date", "author": "nobody"})
+
+    assert response.context["active_filters"] == []
+    assert "Clear all filters" not in response.content.decode()
+
+
+def test_the_archive_without_filters_has_none_in_force(client):
+    make_article(headline="Oil falls")
+
+    response = client.get("/archive/")
+
+    assert response.status_code == 200
+    assert response.context["active_filters"] == []

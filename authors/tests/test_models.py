@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from articles.tests.factories import make_author, make_user
+from articles.tests.factories import make_article, make_author, make_user
 from authors.models import Author
 from newsroom.tests.uploads import ACCEPTED_IMAGES, REJECTED_IMAGES, image_upload
 
@@ -25,6 +25,7 @@ def test_the_author_page_is_the_absolute_url_and_shows_the_bio_as_plain_text(cli
         bio="Writes about oil. <script>alert(1)</script>",
         email="irina@newsroom.example",
     )
+    make_article(authors=[author])
 
     response = client.get(author.get_absolute_url())
 

@@ -115,14 +115,15 @@ def test_author_page_articles_are_paginated_twenty_to_a_page(client):
     assert '<a rel="next" href="?page=2">Older</a>' in first
 
 
-def test_author_without_public_articles_has_a_page_that_says_so(client):
-    drafter = make_author(name="Di Drafter")
+def test_author_without_public_articles_has_no_page(client):
+    drafter = make_author(name="Di Drafter", bio="Writes drafts.")
     make_article(headline="Not out yet", authors=[drafter], status=Article.Status.DRAFT)
 
     response = client.get("/authors/di-drafter/")
 
-    assert response.status_code == 200
-    assert "No published articles yet." in response.text
+    assert response.status_code == 404
+    assert "Di Drafter" not in response.text
+    assert "Writes drafts." not in response.text
     assert "Not out yet" not in response.text
 
 

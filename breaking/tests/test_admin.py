@@ -84,7 +84,7 @@ def test_show_for_shows_an_expiry_that_is_no_choice_exactly(editor_client):
     item = make_ticker_item(starts_at=NOON, expires_at=NOON + timedelta(hours=2, minutes=30))
     choices, chosen = show_for(editor_client.get(item_change_url(item)))
     assert chosen == "custom"
-    assert choices["custom"] == "Until 15 Jan 2030 14:30"
+    assert choices["custom"] == "Until 15 January 2030, 14:30 UTC"
 
 
 @pytest.mark.parametrize(("lasts", "expires_at"), [("6", NOON + timedelta(hours=6)), ("", None)])

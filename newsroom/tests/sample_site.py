@@ -144,6 +144,8 @@ def build_sample_site():
         "archive": f"{archive}?author={irina.slug}&section={energy.slug}",
         "archive-error": f"{archive}?published_after=last+week",
         "search": f"{reverse('articles:search')}?q=oil+prices",
+        "search-help": reverse("articles:search"),
+        "search-suggestion": f"{reverse('articles:search')}?q=oil+pricse",
         "corrections": reverse("articles:corrections"),
         "live": storm.get_absolute_url(),
         "not-found": "/no-such-page/",

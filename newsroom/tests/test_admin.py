@@ -38,3 +38,59 @@ def test_inputs_in_the_rows_of_a_table_inline_are_named_after_their_column(admin
     assert 'aria-label="External link"' in input_tag(ticker, "items-0-url")
     assert 'aria-label="Start time (date)"' in input_tag(ticker, "items-0-starts_at_0")
     assert "aria-label" not in input_tag(ticker, "items-0-id")  # hidden
+
+
+NUL = "\x00"
+# Every kind of parameter the admin reads from a URL: the autocomplete's term and its names, a
+# changelist's search, each kind of list filter, the date hierarchy, ordering, page, popup and
+# the other names it keeps, and an object's id in a path.
+ADMIN_WITH_NUL = [
+    f"/admin/autocomplete/?term=a{NUL}&app_label=articles&model_name=article&field_name=authors",
+    f"/admin/autocomplete/?term=a&app_label=articles{NUL}&model_name=article&field_name=authors",
+    f"/admin/autocomplete/?term=a&app_label=articles&model_name=article&field_name=authors{NUL}",
+    f"/admin/autocomplete/?term=a{NUL}&app_label=articles&model_name=correction&field_name=article",
+    f"/admin/articles/article/?q=oil{NUL}",
+    f"/admin/articles/article/?status={NUL}",
+    f"/admin/articles/article/?status__exact=published{NUL}",
+    f"/admin/articles/article/?state={NUL}",
+    f"/admin/articles/article/?section__id__exact=1{NUL}",
+    f"/admin/articles/article/?authors__id__exact={NUL}",
+    f"/admin/articles/article/?published_at__gte=2030-01-01{NUL}",
+    f"/admin/articles/article/?published_at__year=2030{NUL}&published_at__month=1",
+    f"/admin/articles/article/?o=1{NUL}",
+    f"/admin/articles/article/?p=1{NUL}",
+    f"/admin/articles/article/?e={NUL}",
+    f"/admin/articles/article/?_popup=1&_to_field=id{NUL}",
+    f"/admin/articles/article/?{NUL}=1",
+    f"/admin/articles/correction/?kind={NUL}&q={NUL}",
+    f"/admin/articles/tickeritem/?ticker__id__exact={NUL}&priority__exact={NUL}",
+    f"/admin/authors/author/?q={NUL}",
+    f"/admin/api/apikey/?revoked_at__isnull={NUL}",
+    f"/admin/articles/article/1{NUL}/change/",
+    f"/admin/auth/user/?q={NUL}&is_staff__exact={NUL}",
+]
+
+
+@pytest.mark.parametrize("url", ADMIN_WITH_NUL)
+def test_a_nul_byte_in_any_admin_parameter_is_refused_not_an_error(admin_client, url):
+    make_article(headline="Oil falls", authors=[make_author()])
+
+    response = admin_client.get(url)
+
+    assert response.status_code == 400
+
+
+def test_a_nul_byte_in_an_admin_form_is_refused_not_an_error(admin_client):
+    make_article(headline="Oil falls")
+
+    response = admin_client.post(
+        "/admin/articles/article/", {"action": "delete_selected", "_selected_action": [f"1{NUL}"]}
+    )
+
+    assert response.status_code == 400
+
+
+def test_public_pages_are_left_to_their_own_handling_of_nul_bytes(client):
+    make_article(headline="Oil falls")
+
+    assert client.get("/search/", {"q": f"oil{NUL}"}).status_code == 200

@@ -107,3 +107,20 @@ def scrolls_sideways(page):
         """() => document.documentElement.scrollWidth > window.innerWidth
             || [...document.querySelectorAll(".results")].some((box) => box.scrollWidth > box.clientWidth)"""
     )
+
+
+def test_the_heading_menu_of_the_prose_editor_draws_its_arrow_without_a_glyph(page):
+    log_in(page, make_user("Editor"))
+    page.goto("/admin/articles/article/add/")
+    menu = page.locator(".prose-menubar__selected").first
+    expect(menu).to_be_visible()
+
+    arrow = menu.evaluate(
+        """element => {
+            const style = getComputedStyle(element, "::after");
+            return {content: style.content, border: style.borderTopWidth};
+        }"""
+    )
+
+    assert arrow["content"] == '""'
+    assert arrow["border"] == "5px"

@@ -408,9 +408,10 @@ def check_article_page(browser, article, shows, paragraphs):
 
 
 def check_public_pages(reader, written, imported):
-    """Every page that shows what was written, as a reader (not logged in) sees it."""
-    sections = Section.objects.filter(pk__in=written.sections)
-    authors = [*Author.objects.filter(pk__in=written.authors)]
+    """Every page that shows what was written, as a reader (not logged in) sees it: the sections
+    and authors with a public article (no other is shown)."""
+    sections = Section.objects.published().filter(pk__in=written.sections)
+    authors = [*Author.objects.published().filter(pk__in=written.authors)]
     reader.open("/", shows=[item.text for item in TickerItem.objects.filter(pk__in=written.ticker_items)])
     for number in range(1, -(-Article.objects.published().count() // 20) + 1):
         reader.open(f"/archive/?page={number}", shows=[section.name for section in sections])
