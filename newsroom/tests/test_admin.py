@@ -63,7 +63,7 @@ ADMIN_WITH_NUL = [
     f"/admin/articles/article/?_popup=1&_to_field=id{NUL}",
     f"/admin/articles/article/?{NUL}=1",
     f"/admin/articles/correction/?kind={NUL}&q={NUL}",
-    f"/admin/articles/tickeritem/?ticker__id__exact={NUL}&priority__exact={NUL}",
+    f"/admin/breaking/tickeritem/?ticker__id__exact={NUL}&priority__exact={NUL}",
     f"/admin/authors/author/?q={NUL}",
     f"/admin/api/apikey/?revoked_at__isnull={NUL}",
     f"/admin/articles/article/1{NUL}/change/",
