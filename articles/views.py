@@ -14,7 +14,7 @@ from newsroom.http import LastModifiedMixin
 from newsroom.pagination import BoundedPaginator
 from newsroom.renditions import responsive_image
 
-from .cards import with_cards
+from .cards import FIRST_ROW, with_cards
 from .filters import ArchiveFilter, published_authors
 from .models import Article, ArticleAuthor, Section, SlugRedirect, TickerItem
 from .structured_data import news_article
@@ -172,7 +172,7 @@ class SectionDetailView(LastModifiedMixin, ListView):
         context = super().get_context_data(section=self.section, **kwargs)
         shows(self.request, f"list:section:{self.section.pk}")
         shows_articles(self.request, context["articles"])
-        with_cards(context["articles"])
+        with_cards(context["articles"], eager=FIRST_ROW)
         return context
 
 
@@ -206,7 +206,7 @@ class ArchiveView(LastModifiedMixin, FilterView):
         context["section_choices"] = [("", "Any section"), *Section.objects.values_list("slug", "name")]
         shows(self.request, "list:latest", "list:authors")
         shows_articles(self.request, context["object_list"])
-        with_cards(context["object_list"])
+        with_cards(context["object_list"], eager=FIRST_ROW)
         return context
 
 

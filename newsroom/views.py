@@ -14,6 +14,8 @@ from django.views.generic import TemplateView
 from articles.cards import with_cards
 from articles.models import Article
 from articles.views import listed_bylines, public_articles, shows_articles
+from frontpage.invalidation import TAG as FRONT_PAGE
+from frontpage.models import MAX_PINNED, front_page_choices
 
 from .cache import shows
 from .health import database_probe
@@ -31,37 +33,46 @@ HOME_SPAN = 500
 
 
 class HomeView(LastModifiedMixin, TemplateView):
-    """The lead story, the latest stories and a block per section: a constant handful of queries."""
+    """The lead story, the stories editors pinned, the latest stories and a block per section: a
+    constant handful of queries. Editors choose the lead and the pins (frontpage/models.py);
+    without a choice the newest story leads."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         listed = public_articles().prefetch_related(None)
-        latest = list(listed[: LATEST + 1])
+        lead, pinned = front_page_choices(listed)
+        # Enough of the newest to fill the list once the chosen stories are left out of it.
+        latest = list(listed[: LATEST + MAX_PINNED + 2])
+        if lead is None and latest:
+            lead = latest[0]  # the newest leads, even if it is pinned too
+        pinned = [article for article in pinned if article.pk != lead.pk][:MAX_PINNED] if lead else []
+        chosen = {article.pk for article in [lead, *pinned] if article}
+        latest = [article for article in latest if article.pk not in chosen][:LATEST]
         # Section blocks show recent news: rank only the latest HOME_SPAN articles, not the archive.
         recent = Article.objects.published().values("pk")[:HOME_SPAN]
         in_sections = listed.filter(pk__in=Subquery(recent)).annotate(
             place=Window(RowNumber(), partition_by=F("section"), order_by=[F("published_at").desc(), F("pk").desc()])
         )
         in_sections = list(in_sections.filter(section__isnull=False, place__lte=PER_SECTION))
+        shown = [*([lead] if lead else []), *pinned, *latest]
         # The bylines of every article shown, in one query.
-        prefetch_related_objects([*latest, *in_sections], listed_bylines())
+        prefetch_related_objects([*shown, *in_sections], listed_bylines())
         by_section = {}
         for article in in_sections:
             by_section.setdefault(article.section_id, []).append(article)
         sections = sorted({articles[0].section for articles in by_section.values()}, key=lambda s: (s.order, s.name))
         sections = [(section, by_section[section.pk]) for section in sections]
         in_sections = [article for _, articles in sections for article in articles]
-        shows(self.request, "list:latest")
-        shows_articles(self.request, [*latest, *in_sections])
-        with_cards([*latest[1:], *in_sections])
-        return super().get_context_data(
-            lead=latest[0] if latest else None, latest=latest[1:], sections=sections, **kwargs
-        )
+        shows(self.request, "list:latest", FRONT_PAGE)
+        shows_articles(self.request, [*shown, *in_sections])
+        with_cards([*pinned, *latest, *in_sections])
+        return super().get_context_data(lead=lead, pinned=pinned, latest=latest, sections=sections, **kwargs)
 
     def shown_articles(self, context):
         in_sections = [article for _, articles in context["sections"] for article in articles]
-        return [context["lead"], *context["latest"], *in_sections] if context["lead"] else []
+        lead = [context["lead"]] if context["lead"] else []
+        return [*lead, *context["pinned"], *context["latest"], *in_sections]
 
 
 @never_cache

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "newsroom",
     "authors",
     "articles",
+    "frontpage",
     "api",
 ]
 
