@@ -62,6 +62,15 @@ class PlacementForm(forms.ModelForm):
         return cleaned_data
 
 
+class PositionsFormSet(forms.BaseModelFormSet):
+    """The list's position inputs, each named after its row's story: a table cell has no label."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "position" in form.fields:
+            form.fields["position"].widget.attrs["aria-label"] = f"Position of “{form.instance.story}”"
+
+
 class OnPageNowFilter(admin.SimpleListFilter):
     title = "on the home page now"
     parameter_name = "now"
@@ -94,6 +103,9 @@ class PlacementAdmin(OfferedLookupsOnly, admin.ModelAdmin):
         (None, {"fields": ["place", "article", "lasts", "position"]}),
         ("Timing", {"fields": ["starts_at", "expires_at"]}),
     ]
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=PositionsFormSet, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:
