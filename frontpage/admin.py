@@ -72,11 +72,11 @@ class PositionsFormSet(forms.BaseModelFormSet):
 
 
 class OnPageNowFilter(admin.SimpleListFilter):
-    title = "on the home page now"
+    title = "state"
     parameter_name = "now"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No")]
+        return [("yes", "On the home page now"), ("no", "Not on it now")]
 
     def queryset(self, request, queryset):
         current = Placement.objects.current().values("pk")
@@ -91,17 +91,19 @@ class OnPageNowFilter(admin.SimpleListFilter):
 class PlacementAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     formfield_overrides = FORMFIELD_OVERRIDES
     form = PlacementForm
-    list_display = ["__str__", "place", "position", "on_page_now", "start_time", "end_time", "created_by"]
+    # The place is in each row's name; who made it is on its form.
+    list_display = ["placement", "position", "on_page_now", "start_time", "end_time"]
     list_editable = ["position"]
     list_filter = [OnPageNowFilter, "place"]
-    list_select_related = ["article", "created_by"]
+    list_select_related = ["article"]
     search_fields = ["article__headline"]
     autocomplete_fields = ["article"]
     date_hierarchy = "starts_at"
     actions = ["end_now"]
+    readonly_fields = ["created_by"]
     fieldsets = [
         (None, {"fields": ["place", "article", "lasts", "position"]}),
-        ("Timing", {"fields": ["starts_at", "expires_at"]}),
+        ("Timing", {"fields": ["starts_at", "expires_at", "created_by"]}),
     ]
 
     def get_changelist_formset(self, request, **kwargs):
@@ -112,7 +114,11 @@ class PlacementAdmin(OfferedLookupsOnly, admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="on the home page now", boolean=True)
+    @admin.display(description="placement", ordering="place")
+    def placement(self, placement):
+        return str(placement)
+
+    @admin.display(description="shown now", boolean=True)
     def on_page_now(self, placement):
         return placement.is_current()
 

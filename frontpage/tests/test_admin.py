@@ -171,7 +171,7 @@ def test_changelist_queries_do_not_grow_with_rows(login, django_assert_num_queri
     make_lead(make_article())
 
     # Session, user, the user's and the group's permissions, the count and the unfiltered count,
-    # the rows with their articles and who made them, and the date hierarchy's range and days.
+    # the rows with their articles, and the date hierarchy's range and days.
     with django_assert_num_queries(9):
         response = client.get(CHANGELIST)
 
