@@ -23,7 +23,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from articles import editing
-from articles.models import Article, ArticleAuthor, Correction, TickerItem
+from articles.models import Article, ArticleAuthor, Correction
+from breaking.models import TickerItem
 
 from .models import Event, WebhookEvent, WebhookSubscription
 

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from articles.filters import published_authors
-from articles.models import Article, ArticleAuthor, Correction, Section, TickerItem
+from articles.models import Article, ArticleAuthor, Correction, Section
+from breaking.models import TickerItem
 
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
 TAG = re.compile(r"<[^>]*>")
@@ -41,7 +42,7 @@ def public_corrections():
 
 
 def live_ticker_items():
-    return TickerItem.objects.live().select_related("article")
+    return TickerItem.objects.live().select_related("article", "live_story")
 
 
 def absolute(path, request=None):

@@ -12,5 +12,4 @@ class ArticlesConfig(AppConfig):
         # A change makes stale only the cached pages that show what it changed, whichever path
         # saved it; time-driven changes are purged when they happen.
         invalidation.connect()
-        cache.BLOCKS["ticker"] = views.ticker_block
         cache.BLOCKS["more-top-reads"] = views.more_top_reads_block

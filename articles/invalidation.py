@@ -9,11 +9,12 @@
 - ``list:authors``, ``list:corrections``: the authors index and the corrections log;
 - ``author:<pk>``: the author's page and author box; ``byline:<pk>``: their name in bylines;
   ``sections``: the navigation;
-- ``ticker``: the breaking-news bar and /ticker.json.
+- ``ticker``: the breaking-news bar and /ticker.json, which link to articles
+  (breaking/invalidation.py purges it for the tickers' own changes).
 
 Saving a draft of changes saves no article, so it makes nothing stale. Time-driven changes (a
-scheduled article appearing, an expiry, a ticker item starting or ending) are purged by
-``due()`` at the first request after they happen.
+scheduled article appearing, an expiry) are purged by ``due()`` at the first request after
+they happen.
 """
 
 from django.db.models import Q
@@ -23,7 +24,7 @@ from django.utils import timezone
 from authors.models import Author
 from newsroom import cache
 
-from .models import Article, ArticleAuthor, Correction, Section, SlugRedirect, Ticker, TickerItem
+from .models import Article, ArticleAuthor, Correction, Section, SlugRedirect
 
 CARD_FIELDS = (
     "headline",
@@ -146,18 +147,14 @@ def author_changed(sender, instance, raw=False, **kwargs):
     tags = {f"author:{instance.pk}", f"list:author:{instance.pk}", "list:authors"}
     stored = getattr(instance, "_stored", None)
     if stored is None or (stored["name"], stored["slug"]) != (instance.name, instance.slug):
-        tags.add(f"byline:{instance.pk}")
+        # "cards": the feeds and sitemaps, which name authors and link their pages.
+        tags |= {f"byline:{instance.pk}", "cards"}
     cache.purge(*tags)
 
 
 def section_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         cache.purge("sections", f"list:section:{instance.pk}")
-
-
-def ticker_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        cache.purge("ticker")
 
 
 def redirect_changed(sender, instance, raw=False, **kwargs):
@@ -167,7 +164,7 @@ def redirect_changed(sender, instance, raw=False, **kwargs):
 
 def due(since, until):
     """(tags, instant) for what time alone changed between ``since`` and ``until``: articles
-    that appeared or expired, ticker items that started or ended."""
+    that appeared or expired."""
     appeared = Q(published_at__gt=since, published_at__lte=until)
     expired = Q(expires_at__gt=since, expires_at__lte=until)
     changes = []
@@ -183,10 +180,6 @@ def due(since, until):
         corrected = Correction.objects.filter(article=values["pk"]).exists()
         instant = values["expires_at"] if since < (values["expires_at"] or since) <= until else values["published_at"]
         changes.append((place_tags(values["pk"], values, authors, corrected=corrected), instant))
-    started = Q(starts_at__gt=since, starts_at__lte=until)
-    for item in TickerItem.objects.filter(started | expired).values("starts_at", "expires_at"):
-        instant = item["expires_at"] if since < (item["expires_at"] or since) <= until else item["starts_at"]
-        changes.append(({"ticker"}, instant))
     return changes
 
 
@@ -199,8 +192,6 @@ def next_due():
     firsts = [
         published.filter(published_at__gt=now).order_by("published_at").values_list("published_at"),
         published.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at"),
-        TickerItem.objects.filter(starts_at__gt=now).order_by("starts_at").values_list("starts_at"),
-        TickerItem.objects.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at"),
     ]
     instants = [instant for first in firsts if (instant := first.first()) is not None]
     return min((instant.timestamp() for (instant,) in instants), default=None)
@@ -216,8 +207,6 @@ def connect():
         (Correction, correction_changed),
         (Author, author_changed),
         (Section, section_changed),
-        (Ticker, ticker_changed),
-        (TickerItem, ticker_changed),
         (SlugRedirect, redirect_changed),
     ):
         post_save.connect(receiver, sender=model, dispatch_uid=f"pages-{model.__name__}-saved")

@@ -21,11 +21,12 @@ from reversion.revisions import _get_options as reversion_options  # the fields 
 from api.events import record_import
 from articles.seed_parser import SeedPage
 from authors.models import Author
+from breaking.models import Ticker, TickerItem
 from newsroom.cache import purge_everything
 from newsroom.slugs import unique_slug
 
 from .html import paragraphs_to_html
-from .models import Article, ArticleAuthor, SourceFile, Ticker, TickerItem
+from .models import Article, ArticleAuthor, SourceFile
 
 BREAKING_NEWS = "breaking-news"
 # What the importer writes to an article; the body is sanitised HTML built from plain text.

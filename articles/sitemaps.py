@@ -1,6 +1,8 @@
 """Sitemaps for search engines: ``/sitemap.xml``, an index of the parts that together list every
 public page, and ``/sitemap-news.xml``, the Google News sitemap of the last two days.
 
+``/sitemap-pages.xml`` lists the site's own lists: home, archive, authors index, corrections.
+
 Articles are listed in parts of ``PART_SIZE`` consecutive ids (``/sitemap-articles.xml?p=N``):
 an article stays in the same part for good, so a part changes only when one of its own articles
 does, and the index gives each part the time its newest change was made, for crawlers to read
@@ -23,6 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape
+
+from newsroom.cache import shows
 
 from .feeds import last_modified
 from .filters import published_authors
@@ -124,6 +128,23 @@ class ArticleSitemap(PartedSitemap):
         return [(row["part"], row["lastmod"]) for row in changed]
 
 
+class PageSitemap(Sitemap):
+    """The lists every reader can open that no other part names: the home page, the archive,
+    the authors index and the corrections log. Undated: each changes with any article."""
+
+    def items(self):
+        return ["home", "articles:archive", "authors:list", "articles:corrections"]
+
+    def location(self, url_name):
+        return reverse(url_name)
+
+    def lastmod(self, url_name):
+        return None
+
+    def parts(self):
+        return [(1, None)]
+
+
 class SectionSitemap(Sitemap):
     def items(self):
         newest = {}
@@ -181,7 +202,9 @@ class NewsSitemap(Sitemap):
         return last_modified(article)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
+# Other apps add their parts (breaking/apps.py: the live pages); a part may name in ``page_tags``
+# what it shows beyond what every sitemap page shows (SITEMAP_TAGS, newsroom/urls.py).
+SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
 NEWS_SITEMAPS = {"news": NewsSitemap}
 
 
@@ -189,6 +212,7 @@ def index(request):
     """``/sitemap.xml``: every part of every sitemap, each dated by its newest change."""
     entries = []
     for section, sitemap in SITEMAPS.items():
+        shows(request, *getattr(sitemap, "page_tags", ()))
         location = request.build_absolute_uri(reverse("sitemap-section", kwargs={"section": section}))
         for number, lastmod in sitemap().parts():
             entries.append(SitemapIndexItem(location if number == 1 else f"{location}?p={number}", lastmod))
@@ -203,6 +227,7 @@ def part(request, section):
     if section not in SITEMAPS:
         raise Http404(f"No sitemap for {section!r}")
     sitemap = SITEMAPS[section]()
+    shows(request, *getattr(sitemap, "page_tags", ()))
     try:
         items = sitemap.paginator.page(request.GET.get("p", 1)).object_list
     except InvalidPage as error:

@@ -1,24 +1,24 @@
-"""schema.org structured data for article pages (JSON-LD ``NewsArticle``)."""
+"""schema.org structured data for article pages (JSON-LD ``NewsArticle``), as Google's Article
+guidelines ask: every author with their page, the publisher with its logo, images in 16:9, 4:3
+and 1:1 (the site's card when the article has no image of its own), and the corrections."""
 
-from django.conf import settings
+from newsroom.seo import default_images, in_order, publisher
 
-from .feeds import excerpt
+from .credits import credits
+from .feeds import excerpt, last_changed
 
 
-def news_article(article, request, image=None):
-    """A ``NewsArticle`` with every author in byline order, the publisher, the lead image and
-    the corrections, for Google and other readers of structured data."""
+def news_article(article, request, images):
+    """A ``NewsArticle`` of ``article`` (bylines, authors and corrections prefetched), with
+    ``images``, ``{shape: Crop}`` of its lead image (empty for none)."""
     url = request.build_absolute_uri(article.get_absolute_url())
-    authors = [
-        {
-            "@type": "Person",
-            "name": byline.author.name,
-            "url": request.build_absolute_uri(byline.author.get_absolute_url()),
-        }
-        for byline in article.bylines.all()
-    ]
-    if not authors and article.credit_line:
-        authors = [{"@type": "Organization", "name": article.credit_line}]
+    authors = []
+    for credit in credits(article):
+        author = {"@type": "Person" if credit.is_person else "Organization", "name": credit.name}
+        if credit.url:
+            # MEDIA_URL and an organisation's site may be absolute: build_absolute_uri keeps them.
+            author["url"] = request.build_absolute_uri(credit.url)
+        authors.append(author)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -26,16 +26,15 @@ def news_article(article, request, image=None):
         "url": url,
         "headline": article.headline,
         "description": article.dek or excerpt(article.body),
+        "image": [request.build_absolute_uri(image.url) for image in in_order(images or default_images())],
         "datePublished": article.published_at.isoformat(),
-        "dateModified": max(article.updated_at, article.published_at).isoformat(),
+        "dateModified": last_changed(article).isoformat(),
         "author": authors,
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": request.build_absolute_uri("/")},
+        "publisher": publisher(request),
         "isAccessibleForFree": True,
     }
     if article.section:
         data["articleSection"] = article.section.name
-    if image:
-        data["image"] = [request.build_absolute_uri(image.src)]
     if article.source_name:
         data["isBasedOn"] = article.source_url or article.source_name
     corrections = [

@@ -9,9 +9,9 @@ app_name = "articles"
 # The query parameters each page reads: any other shares the cached page.
 PAGED = ("page",)
 ARCHIVE_PARAMS = (*ArchiveFilter.base_filters, "page")
-# What feeds and sitemaps show of every article.
-LATEST = ("list:latest", "cards", "sections")
-FOR_LIST = ("cards", "sections")
+# What feeds show of every article: its card, its section, its corrections.
+LATEST = ("list:latest", "cards", "sections", "list:corrections")
+FOR_LIST = ("cards", "sections", "list:corrections")
 
 urlpatterns = [
     path("articles/<slug:slug>/", cache_public_page(views.ArticleDetailView.as_view()), name="detail"),

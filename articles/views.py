@@ -1,10 +1,10 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import JSONField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.cache import patch_cache_control
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
@@ -12,15 +12,15 @@ from newsroom.cache import cached_for_content, shows
 from newsroom.fragments import render_fragment
 from newsroom.http import LastModifiedMixin
 from newsroom.pagination import BoundedPaginator
-from newsroom.renditions import responsive_image
+from newsroom.prepared import prepared, set_prefetched
+from newsroom.renditions import crops, responsive_image
 
 from .cards import FIRST_ROW, with_cards
 from .filters import ArchiveFilter, published_authors
-from .models import Article, ArticleAuthor, Section, SlugRedirect, TickerItem
+from .models import Article, ArticleAuthor, Correction, Section, SlugRedirect
 from .structured_data import news_article
 
 MORE_TOP_READS = 5
-TICKER_LENGTH = 10
 UPDATE_WORTH_SHOWING = timedelta(minutes=5)
 # The columns pages read, and no others: who saved an article, its version and the importer's
 # bookkeeping stay in the database, and an author's contact details with them.
@@ -58,10 +58,11 @@ def shows_articles(request, articles):
     shows(request, *tags)
 
 
-def public_articles():
-    """Published articles with what a listing shows: section and bylines, in two queries."""
+def public_articles(at=None):
+    """Articles public at ``at`` (now by default) with what a listing shows: section and
+    bylines, in two queries."""
     return (
-        Article.objects.published()
+        Article.objects.published(at)
         .select_related("section")
         .prefetch_related(listed_bylines())
         .only(*CARD_FIELDS, *SECTION_FIELDS)
@@ -70,15 +71,34 @@ def public_articles():
 
 def listed_bylines():
     """What a listing shows of each article's bylines, for ``prefetch_related``."""
-    return Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author").only("article", "author__name"))
+    return Prefetch("bylines", queryset=_listed_bylines_queryset())
 
 
-def _neighbour(direction):
-    """The published article just before or after this one in publication order (time, then
-    id, so articles published at the same instant are not skipped): its id, slug and headline
-    as one subquery (``{direction}_neighbour``), a dict or None. Each subquery costs the ORM
-    about a millisecond to build, so one of them per direction, not one per column."""
-    published = Article.objects.published()
+def _listed_bylines_queryset():
+    return ArticleAuthor.objects.select_related("author").only("article", "author__name")
+
+
+def with_listed_bylines(articles):
+    """Give each of ``articles`` the bylines a listing shows, as ``listed_bylines()`` would, in
+    one query whose SQL is built once per process (and number of articles)."""
+    by_article = {article.pk: [] for article in articles}
+    for byline in _listed_bylines(articles=list(by_article)):
+        by_article[byline.article_id].append(byline)
+    for article in articles:
+        set_prefetched(article, bylines=by_article[article.pk])
+
+
+@prepared
+def _listed_bylines(articles: list[int]):
+    return _listed_bylines_queryset().filter(article__in=articles)
+
+
+def _neighbour(direction, at):
+    """The article public at ``at`` just before or after this one in publication order (time,
+    then id, so articles published at the same instant are not skipped): its id, slug and
+    headline as one subquery (``{direction}_neighbour``), a dict or None. One subquery per
+    direction, not one per column: each costs the ORM about a millisecond to build."""
+    published = Article.objects.published(at)
     at, pk = OuterRef("published_at"), OuterRef("pk")
     # The bound outside the OR is what lets the index scan start at this article rather than at
     # the newest or oldest one.
@@ -92,27 +112,52 @@ def _neighbour(direction):
     return {f"{direction}_neighbour": Subquery(link, output_field=JSONField())}
 
 
-def with_page_data(articles):
-    """``articles`` with everything an article page shows, in three queries for one article."""
-    bylines = ArticleAuthor.objects.select_related("author").only(*BYLINE_FIELDS)
+def with_page_data(articles, at):
+    """``articles`` with everything an article page shows of them, neighbours public at ``at``
+    included, but their bylines and corrections (``article_page``)."""
     return (
         articles.select_related("section", "previous_article", "next_article")
         .only(*ARTICLE_PAGE_FIELDS, *SECTION_FIELDS, *LINKED_FIELDS)
-        .prefetch_related(Prefetch("bylines", queryset=bylines), "corrections")
-        .annotate(**_neighbour("previous"), **_neighbour("next"))
+        .annotate(**_neighbour("previous", at), **_neighbour("next", at))
     )
+
+
+def article_page(slug, at):
+    """The article public at ``at`` with address ``slug`` and everything its page shows, in three
+    queries whose SQL is built once per process; None if there is none."""
+    for article in _article(slug=slug, at=at):
+        set_prefetched(article, bylines=_bylines(article=article.pk), corrections=_corrections(article=article.pk))
+        return article
+    return None
+
+
+@prepared
+def _article(slug: str, at: datetime):
+    return with_page_data(Article.objects.published(at), at).filter(slug=slug)[:1]
+
+
+@prepared
+def _bylines(article: int):
+    return ArticleAuthor.objects.filter(article=article).select_related("author").only(*BYLINE_FIELDS)
+
+
+@prepared
+def _corrections(article: int):
+    return Correction.objects.filter(article=article)
 
 
 def article_page_context(article, request):
     """The article page's context beyond the article; shared with the editors' preview."""
-    image = responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height)
+    size = (article.lead_image_width, article.lead_image_height)
+    image = responsive_image(article.lead_image, *size)
     edited_later = article.published_at and article.updated_at - article.published_at > UPDATE_WORTH_SHOWING
+    # The lead image in the shapes search engines and social sites show, for a public article.
+    card_images = crops(article.lead_image, *size) if image and article.published_at else {}
     return {
         "updated_at": article.updated_at if edited_later else None,
         "image": image,
-        # MEDIA_URL may be absolute (a CDN): build_absolute_uri keeps such a URL as it is.
-        "image_url": request.build_absolute_uri(image.src) if image else None,
-        "structured_data": news_article(article, request, image) if article.published_at else None,
+        "card_images": card_images,
+        "structured_data": news_article(article, request, card_images) if article.published_at else None,
         "previous_link": _navigation(article, "previous"),
         "next_link": _navigation(article, "next"),
     }
@@ -120,9 +165,13 @@ def article_page_context(article, request):
 
 class ArticleDetailView(LastModifiedMixin, DetailView):
     context_object_name = "article"
+    model = Article
 
-    def get_queryset(self):
-        return with_page_data(Article.objects.published())
+    def get_object(self, queryset=None):
+        article = article_page(self.kwargs["slug"], timezone.now())
+        if article is None:
+            raise Http404("No article here.")
+        return article
 
     def get(self, request, *args, **kwargs):
         try:
@@ -213,37 +262,12 @@ class ArchiveView(LastModifiedMixin, FilterView):
 def more_top_reads_block(article_pk):
     """The newest public articles but the one shown: (html, tags, valid until) for the block
     every article page shares."""
-    articles = list(
-        Article.objects.published().exclude(pk=int(article_pk or 0)).only("slug", "headline")[:MORE_TOP_READS]
-    )
+    articles = _newest_but(article=int(article_pk or 0), at=timezone.now())
     shown = [(article.slug, article.headline) for article in articles]
     html = render_fragment(("includes/more_top_reads.html",), {"articles": articles}, shown)
     return html, {"list:latest", *(f"card:{article.pk}" for article in articles)}, None
 
 
-def ticker_block(argument):
-    """The breaking-news bar: (html, tags, valid until) for the block every page shares."""
-    items = ticker_items()
-    shown = [(item.pk, item.priority, item.text, item.get_link()) for item in items]
-    return render_fragment(("includes/ticker.html",), {"items": items}, shown), {"ticker"}, None
-
-
-def ticker_items():
-    """The items the ticker bar shows now: the most important live ones, at most TICKER_LENGTH."""
-    items = TickerItem.objects.live().select_related("article").only("text", "url", "priority", "article__slug")
-    return list(items[:TICKER_LENGTH])
-
-
-def ticker_json(request):
-    """What the ticker shows now, for the page script to refresh without a reload."""
-    shows(request, "ticker")
-    items = ticker_items()
-    payload = {
-        "items": [
-            {"id": item.pk, "text": item.text, "url": item.get_link() or None, "priority": item.priority}
-            for item in items
-        ]
-    }
-    response = JsonResponse(payload)
-    patch_cache_control(response, public=True, max_age=15)
-    return response
+@prepared
+def _newest_but(article: int, at: datetime):
+    return Article.objects.published(at).exclude(pk=article).only("slug", "headline")[:MORE_TOP_READS]

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from newsroom.images import UploadedImageField, validate_image
-from newsroom.slugs import unique_slug
+from newsroom.slugs import slug_url, unique_slug
 
 
 class Author(models.Model):
@@ -52,4 +51,4 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("authors:detail", kwargs={"slug": self.slug})
+        return slug_url("authors:detail", self.slug)

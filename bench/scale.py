@@ -285,9 +285,10 @@ def fill(count, rng):
     from django.utils import timezone
     from django.utils.text import slugify
 
-    from articles.models import Article, ArticleAuthor, Correction, Section, Ticker, TickerItem
+    from articles.models import Article, ArticleAuthor, Correction, Section
     from authors.models import Author
     from bench.make_corpus import Corpus
+    from breaking.models import Ticker, TickerItem
 
     corpus = Corpus(rng.randrange(1 << 30), count)
     now = timezone.now().replace(microsecond=0)

@@ -47,7 +47,9 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 
 from articles import editing
-from articles.models import Article, ArticleAuthor, ArticleDraft, Correction, Section, Ticker, TickerItem
+from articles.models import Article, ArticleAuthor, ArticleDraft, Correction, Section
+from breaking import services
+from breaking.models import LiveStory, Ticker, TickerItem
 from authors.models import Author
 from frontpage.models import Placement
 
@@ -132,7 +134,21 @@ Placement.objects.create(place="pinned", article=ceasefire, position=1, starts_a
                          expires_at=now + timedelta(hours=10), created_by=editor)
 Placement.objects.create(place="pinned", article=changed, position=2, starts_at=now - timedelta(hours=30),
                          expires_at=now - timedelta(hours=6), created_by=editor)
-print(json.dumps({{"live": live.pk, "changed": changed.pk}}))
+
+# A live story with a few updates, one edited and one removed.
+storm = LiveStory.objects.create(headline="Storm Ellis reaches the North Sea coast", status="live",
+                                 summary="Gales, flooding and closed ports.", section=world,
+                                 starts_at=now - timedelta(hours=3))
+for title, body in [("Where to find shelter", "<p>Councils have opened halls in every coastal town.</p>"),
+                    ("Ports close", "<p>Rotterdam and Antwerp stop taking ships.</p>"),
+                    ("", "<p>A figure in this update was wrong.</p>"),
+                    ("Landfall", "<p>The eye crossed the coast near Den Helder.</p>")]:
+    update = services.post_update(story=storm, user=editor, title=title, body=body)
+    if not title:
+        services.remove_update(update=update, user=editor)
+update.body = "<p>The eye crossed the coast near Den Helder, with gusts of 150 km/h.</p>"
+services.record_edit(update=update, user=editor)
+print(json.dumps({{"live": live.pk, "changed": changed.pk, "storm": storm.pk}}))
 """
 
 
@@ -186,7 +202,7 @@ def wait_for(url, timeout=30):
             time.sleep(0.2)
 
 
-def take_screenshots(live, changed):
+def take_screenshots(live, changed, storm):
     IMAGES.mkdir(parents=True, exist_ok=True)
     admin = f"http://{ADDRESS}/admin"
     with sync_playwright() as playwright:
@@ -224,6 +240,14 @@ def take_screenshots(live, changed):
         page.wait_for_url("**/history/compare/?*")
         page.wait_for_load_state("networkidle")
         shoot(page, "admin-article-compare.png", clip=down_to(page, page.locator("#content")))
+
+        # A live story's page: the short form to post an update, and the newest updates under it.
+        page.goto(f"{admin}/breaking/livestory/{storm}/change/")
+        page.wait_for_load_state("networkidle")
+        page.locator("#live-post-form").get_by_label("Title").fill("Rivers rise inland")
+        page.locator("#live-post-form .ProseMirror[contenteditable=true]").click()
+        page.keyboard.type("The Rhine is expected to peak on Thursday.")
+        shoot(page, "admin-live-story-post.png", clip=down_to(page, page.locator(".live-newest")), full_page=True)
 
         # Crossed edits: the reporter saves a new headline while the editor has the form open
         # with another one typed in.

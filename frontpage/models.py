@@ -116,15 +116,20 @@ class Placement(models.Model):
         return started and self.article.is_public(at)
 
 
-def front_page_choices(articles, at=None):
-    """The lead article editors chose (or None) and the pinned ones in order, each once and not
-    the lead: one query of ``articles`` (public articles with what the page shows of them)
-    joined to the placements current at ``at``. The home page shows the first MAX_PINNED."""
-    rows = list(
-        articles.filter(in_window(at or timezone.now(), through="placements__"))
+def placed_articles(articles, at):
+    """``articles`` (public articles with what the page shows of them) that have a placement
+    current at ``at``, once per placement, with its place (``placed_as``) and start
+    (``placed_from``), pinned ones in their order: one query, joined to the placements."""
+    return (
+        articles.filter(in_window(at, through="placements__"))
         .annotate(placed_as=F("placements__place"), placed_from=F("placements__starts_at"))
         .order_by("placements__position", "-placements__starts_at", "-placements__pk")
     )
+
+
+def front_page_choices(rows):
+    """The lead article editors chose (or None) and the pinned ones in order, each once and not
+    the lead, from the rows of ``placed_articles()``. The home page shows the first MAX_PINNED."""
     leads = [article for article in rows if article.placed_as == Placement.Place.LEAD]
     lead = max(leads, key=lambda article: article.placed_from, default=None)
     pinned, seen = [], {lead.pk} if lead else set()

@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from articles import sitemaps
-from articles.views import ticker_json
+from breaking.views import ticker_json
 
 from . import media, seo, views
 from .cache import block_page, cache_public_page
@@ -34,10 +35,16 @@ urlpatterns = [
         cache_public_page(sitemaps.part, params=("p",), tags=SITEMAP_TAGS),
         name="sitemap-section",
     ),
+    # The tickers' admin pages before they moved into the breaking app (bookmarks, history links).
+    re_path(
+        r"^admin/articles/(?P<model>ticker|tickeritem)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/breaking/%(model)s/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("authors/", include("authors.urls")),
     path("", include("articles.urls")),
+    path("", include("breaking.urls")),
 ]
 
 if settings.SERVE_MEDIA:

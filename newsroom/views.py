@@ -2,24 +2,27 @@
 
 import logging
 import sys
+from datetime import datetime
 
 from django.db import InterfaceError, OperationalError
-from django.db.models import F, Subquery, Window, prefetch_related_objects
+from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from articles.cards import with_cards
 from articles.models import Article
-from articles.views import listed_bylines, public_articles, shows_articles
+from articles.views import public_articles, shows_articles, with_listed_bylines
 from frontpage.invalidation import TAG as FRONT_PAGE
-from frontpage.models import MAX_PINNED, front_page_choices
+from frontpage.models import MAX_PINNED, front_page_choices, placed_articles
 
 from .cache import shows
 from .health import database_probe
 from .http import LastModifiedMixin
+from .prepared import prepared
 
 logger = logging.getLogger(__name__)
 
@@ -40,24 +43,17 @@ class HomeView(LastModifiedMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        listed = public_articles().prefetch_related(None)
-        lead, pinned = front_page_choices(listed)
-        # Enough of the newest to fill the list once the chosen stories are left out of it.
-        latest = list(listed[: LATEST + MAX_PINNED + 2])
+        now = timezone.now()
+        lead, pinned = front_page_choices(_placed(at=now))
+        latest = _latest(at=now)
         if lead is None and latest:
             lead = latest[0]  # the newest leads, even if it is pinned too
         pinned = [article for article in pinned if article.pk != lead.pk][:MAX_PINNED] if lead else []
         chosen = {article.pk for article in [lead, *pinned] if article}
         latest = [article for article in latest if article.pk not in chosen][:LATEST]
-        # Section blocks show recent news: rank only the latest HOME_SPAN articles, not the archive.
-        recent = Article.objects.published().values("pk")[:HOME_SPAN]
-        in_sections = listed.filter(pk__in=Subquery(recent)).annotate(
-            place=Window(RowNumber(), partition_by=F("section"), order_by=[F("published_at").desc(), F("pk").desc()])
-        )
-        in_sections = list(in_sections.filter(section__isnull=False, place__lte=PER_SECTION))
+        in_sections = _newest_in_sections(at=now)
         shown = [*([lead] if lead else []), *pinned, *latest]
-        # The bylines of every article shown, in one query.
-        prefetch_related_objects([*shown, *in_sections], listed_bylines())
+        with_listed_bylines([*shown, *in_sections])
         by_section = {}
         for article in in_sections:
             by_section.setdefault(article.section_id, []).append(article)
@@ -73,6 +69,34 @@ class HomeView(LastModifiedMixin, TemplateView):
         in_sections = [article for _, articles in context["sections"] for article in articles]
         lead = [context["lead"]] if context["lead"] else []
         return [*lead, *context["pinned"], *context["latest"], *in_sections]
+
+
+@prepared
+def _placed(at: datetime):
+    """The articles editors chose for the home page (frontpage/models.py)."""
+    return placed_articles(public_articles(at).prefetch_related(None), at)
+
+
+@prepared
+def _latest(at: datetime):
+    """The newest articles, enough to lead and fill the list once the chosen ones are left out."""
+    return public_articles(at).prefetch_related(None)[: LATEST + MAX_PINNED + 2]
+
+
+@prepared
+def _newest_in_sections(at: datetime):
+    """The PER_SECTION newest of each section, among the latest HOME_SPAN articles: section
+    blocks show recent news, and ranking the whole archive would cost more."""
+    recent = Article.objects.published(at).values("pk")[:HOME_SPAN]
+    ranked = (
+        public_articles(at)
+        .prefetch_related(None)
+        .filter(pk__in=Subquery(recent))
+        .annotate(
+            place=Window(RowNumber(), partition_by=F("section"), order_by=[F("published_at").desc(), F("pk").desc()])
+        )
+    )
+    return ranked.filter(section__isnull=False, place__lte=PER_SECTION)
 
 
 @never_cache

@@ -5,7 +5,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from articles.tests.factories import make_article, make_author, make_correction, make_section, make_ticker_item
+from articles.tests.factories import make_article, make_author, make_correction, make_section
+from breaking.tests.factories import make_ticker_item
 from newsroom.tests.uploads import image_upload
 
 pytestmark = pytest.mark.django_db

@@ -7,13 +7,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Section
-from articles.tests.factories import (
-    make_article,
-    make_author,
-    make_correction,
-    make_section,
-    make_ticker_item,
-)
+from articles.tests.factories import make_article, make_author, make_correction, make_section
+from breaking.tests.factories import make_ticker_item
 
 pytestmark = pytest.mark.django_db
 

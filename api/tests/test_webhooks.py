@@ -23,10 +23,11 @@ from django_tasks_db.models import DBTaskResult
 from standardwebhooks.webhooks import Webhook
 
 from api.models import Event, WebhookDelivery, WebhookEvent, WebhookSubscription
-from articles.models import Article, Correction, TickerItem
+from articles.models import Article, Correction
 from articles.tests.admin_forms import form_data
 from articles.tests.factories import make_article, make_author
 from articles.tests.test_import_seeds import page, write
+from breaking.models import TickerItem
 
 BASE_DIR = settings.BASE_DIR
 

@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from newsroom import cache
+from newsroom import cache, seo
 from newsroom.fragments import render_fragment
 from newsroom.renditions import responsive_image
 
@@ -51,6 +51,25 @@ STORY_TEMPLATES = ("articles/includes/story.html",)
 # What the story shows beyond the article: the update time worth showing, the lead image's
 # renditions (a ResponsiveImage) and the (address, headline) of the previous and next links.
 STORY_CONTEXT = ("updated_at", "image", "previous_link", "next_link")
+
+
+@register.inclusion_tag("includes/page_meta.html", takes_context=True)
+def page_meta(context, title, description="", kind="website", images=None, image_alt="", indexed=True):
+    """The page's canonical address, OpenGraph and Twitter card tags (newsroom/seo.py): a list's
+    page number and filters as its view read them."""
+    page, filters = context.get("page_obj"), context.get("filter")
+    narrowed = filters is not None and any(filters.form.data.get(name) for name in filters.form.fields)
+    canonical = seo.canonical_url(context["request"], page_number=page.number if page else 1, narrowed=narrowed)
+    return seo.page_meta(
+        context["request"],
+        title=title,
+        canonical=canonical,
+        description=description,
+        kind=kind,
+        images=images,
+        image_alt=image_alt,
+        indexed=indexed,
+    )
 
 
 @register.simple_tag

@@ -90,3 +90,10 @@ def edit(client, article, **changes):
 
 def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def row_containing(response, text):
+    """The changelist table row (its HTML) that contains ``text``."""
+    body = response.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    (row,) = [row for row in body.split("</tr>") if f">{text}<" in row]
+    return row

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Correction, Section, Ticker, TickerItem
+from articles.models import Article, ArticleAuthor, Correction, Section
 from authors.models import Author
 
 _sequence = itertools.count(1)
@@ -59,16 +59,6 @@ def make_hidden_article(state, **fields):
 def make_correction(article, **fields):
     fields.setdefault("text", "An earlier version misspelled a name.")
     return Correction.objects.create(article=article, **fields)
-
-
-def breaking_news():
-    return Ticker.objects.get(slug="breaking-news")
-
-
-def make_ticker_item(**fields):
-    fields.setdefault("ticker", breaking_news())
-    fields.setdefault("text", f"Breaking item {next(_sequence)}")
-    return TickerItem.objects.create(**fields)
 
 
 def make_user(role=None, **fields):

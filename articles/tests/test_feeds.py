@@ -1,17 +1,33 @@
+"""The RSS and Atom feeds, read by feedparser as feed readers read them; the Atom feeds also
+checked against RFC 4287's RELAX NG grammar with jing (newsroom/tests/standards.py)."""
+
 import html
-from datetime import timedelta
+from datetime import datetime, timedelta
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Correction
+from newsroom.tests.standards import atom_problems
 
-from .factories import HIDDEN_STATES, make_article, make_author, make_hidden_article, make_section
+from .factories import (
+    HIDDEN_STATES,
+    make_article,
+    make_author,
+    make_correction,
+    make_hidden_article,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
+NAMESPACES = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
 RSS_FEEDS = ["articles:feed-latest", "articles:feed-section", "articles:feed-author"]
 ATOM_FEEDS = ["articles:feed-latest-atom", "articles:feed-section-atom", "articles:feed-author-atom"]
 ALL_FEEDS = RSS_FEEDS + ATOM_FEEDS
@@ -64,22 +80,19 @@ def test_every_feed_parses_cleanly_and_describes_its_articles(client, section, a
     assert title_of(entry, url_name) == "Oil & gas <prices> rise"
     assert entry.link == f"http://testserver{article.get_absolute_url()}"
     assert html.unescape(entry.summary) == "Prices rose & kept rising."
-    assert entry.author == "Ann O'Neil and Bo Li"
+    assert [author.name for author in entry.authors] == ["Ann O'Neil", "Bo Li"]
     assert [tag.term for tag in entry.tags] == ["Energy & Climate"]
     assert entry.id.startswith("urn:uuid:")
     assert entry.published_parsed[:6] == article.published_at.utctimetuple()[:6]
 
 
-@pytest.mark.parametrize(
-    ("url_name", "content_type"),
-    [("articles:feed-latest", "application/rss+xml"), ("articles:feed-latest-atom", "application/atom+xml")],
-)
-def test_feeds_are_served_as_rss_and_atom_with_last_modified(client, url_name, content_type):
+@pytest.mark.parametrize("url_name", ["articles:feed-latest", "articles:feed-latest-atom"])
+def test_feeds_are_served_as_xml_that_browsers_style_with_last_modified(client, url_name):
     make_article()
 
     response = client.get(reverse(url_name))
 
-    assert response["Content-Type"] == f"{content_type}; charset=utf-8"
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
     assert response.has_header("Last-Modified")
 
 
@@ -193,12 +206,12 @@ def test_a_feed_of_an_unknown_section_or_author_is_not_found(client, url):
 @pytest.mark.parametrize(
     ("url_name", "queries"),
     [
-        ("articles:feed-latest", 2),
-        ("articles:feed-latest-atom", 2),
-        ("articles:feed-section", 3),
-        ("articles:feed-section-atom", 3),
-        ("articles:feed-author", 3),
-        ("articles:feed-author-atom", 3),
+        ("articles:feed-latest", 3),
+        ("articles:feed-latest-atom", 3),
+        ("articles:feed-section", 4),
+        ("articles:feed-section-atom", 4),
+        ("articles:feed-author", 4),
+        ("articles:feed-author-atom", 4),
     ],
 )
 @pytest.mark.parametrize("articles", [1, 50])
@@ -206,10 +219,127 @@ def test_feed_queries_do_not_grow_with_articles(
     client, django_assert_num_queries, section, author, url_name, queries, articles
 ):
     for _ in range(articles):
-        make_article(section=section, authors=[author, make_author()])
+        article = make_article(section=section, authors=[author, make_author()])
+        make_correction(article)
     url = feed_url(url_name, section, author)
 
     with django_assert_num_queries(queries):
         response = client.get(url)
 
     assert len(feedparser.parse(response.content).entries) == min(articles, 30)
+
+
+# Every author, with their page
+
+
+def test_atom_entries_name_every_author_with_their_page(client):
+    make_article(authors=[make_author(name="Ann Lee", slug="ann-lee"), make_author(name="Bo Chan", slug="bo")])
+
+    [entry] = read_feed(client, reverse("articles:feed-latest-atom")).entries
+
+    assert [(author.name, author.href) for author in entry.authors] == [
+        ("Ann Lee", "http://testserver/authors/ann-lee/"),
+        ("Bo Chan", "http://testserver/authors/bo/"),
+    ]
+
+
+def test_rss_items_have_a_dc_creator_per_author(client):
+    make_article(authors=[make_author(name="Ann Lee"), make_author(name="Bo Chan")])
+
+    rss = ElementTree.fromstring(client.get(reverse("articles:feed-latest")).content)
+
+    [item] = rss.findall("channel/item")
+    assert [creator.text for creator in item.findall("dc:creator", NAMESPACES)] == ["Ann Lee", "Bo Chan"]
+    assert item.find("author") is None  # RSS's own <author> is an e-mail address
+
+
+def test_wire_copy_is_credited_to_the_source_site_when_the_credit_line_names_it(client):
+    make_article(credit_line="Oilprice.com", source_name="Oilprice.com", source_url="https://oilprice.com/a/b")
+    make_article(credit_line="Reuters", source_name="Oilprice.com", source_url="https://oilprice.com/c")
+
+    entries = read_feed(client, reverse("articles:feed-latest-atom")).entries
+
+    assert [[(a.name, a.get("href")) for a in entry.authors] for entry in entries] == [
+        [("Reuters", None)],
+        [("Oilprice.com", "https://oilprice.com/")],
+    ]
+
+
+# Corrections
+
+
+@pytest.fixture
+def corrected():
+    """An article published yesterday, corrected an hour ago."""
+    now = timezone.now()
+    article = make_article(dek="Prices rose.", published_at=now - timedelta(days=1))
+    Article.objects.filter(pk=article.pk).update(updated_at=now - timedelta(days=1))
+    correction = make_correction(
+        article,
+        kind=Correction.Kind.CORRECTION,
+        text="The rise was 5% & not 6%.",
+        published_at=now - timedelta(hours=1),
+    )
+    return article, correction
+
+
+def test_a_correction_updates_the_atom_entry_and_shows_in_it(client, corrected):
+    article, correction = corrected
+
+    [entry] = read_feed(client, reverse("articles:feed-latest-atom")).entries
+
+    assert entry.updated_parsed[:6] == correction.published_at.utctimetuple()[:6]
+    assert entry.published_parsed[:6] == article.published_at.utctimetuple()[:6]
+    text = html.unescape(entry.summary)
+    assert text.startswith("<p>Prices rose.</p><p><strong>Correction</strong>, ")
+    assert text.endswith(": The rise was 5% & not 6%.</p>")
+
+
+def test_a_correction_updates_the_rss_item_and_shows_in_it_under_the_same_guid(client):
+    now = timezone.now()
+    article = make_article(dek="Prices rose.", published_at=now - timedelta(days=1))
+    Article.objects.filter(pk=article.pk).update(updated_at=now - timedelta(days=1))
+    url = reverse("articles:feed-latest")
+    before = ElementTree.fromstring(client.get(url).content).find("channel/item")
+
+    correction = make_correction(article, text="The rise was 5% & not 6%.", published_at=now - timedelta(hours=1))
+
+    after = ElementTree.fromstring(client.get(url).content).find("channel/item")
+    assert after.findtext("guid") == before.findtext("guid")
+    assert html.unescape(before.findtext("description")) == "Prices rose."
+    assert html.unescape(after.findtext("description")).endswith(": The rise was 5% & not 6%.</p>")
+    updated = [item.findtext("atom:updated", namespaces=NAMESPACES) for item in (before, after)]
+    assert datetime.fromisoformat(updated[0]) == now - timedelta(days=1)
+    assert datetime.fromisoformat(updated[1]) == correction.published_at
+
+
+# Standards and browsers
+
+
+def test_every_atom_feed_is_valid_against_rfc_4287s_grammar(client, section, author):
+    article = make_article(headline="Oil & <gas>", dek="", section=section, authors=[author, make_author(name="Bo Li")])
+    make_correction(article, text="A <corrected> & clarified figure.")
+    make_article(credit_line="Reuters", section=section)
+    make_article(credit_line="Oilprice.com", source_name="Oilprice.com", source_url="https://oilprice.com/x")
+
+    documents = [client.get(feed_url(url_name, section, author)).content for url_name in ATOM_FEEDS]
+
+    assert atom_problems(*documents) == [[], [], []]
+
+
+@pytest.mark.parametrize("url_name", ALL_FEEDS)
+def test_a_feed_opened_in_a_browser_is_styled_by_the_xslt_then_the_css(client, section, author, url_name):
+    make_article(section=section, authors=[author])
+
+    content = client.get(feed_url(url_name, section, author)).content.decode()
+
+    prologue = content.split("?>", 1)[1].split("<rss")[0].split("<feed")[0]
+    assert prologue == (
+        '\n<?xml-stylesheet href="/static/feeds/feed.xsl" media="screen" type="text/xsl"?>'
+        '<?xml-stylesheet href="/static/feeds/feed.css" media="screen" type="text/css"?>'
+    )
+
+
+def test_the_feed_stylesheets_are_served_as_xslt_and_css(client):
+    assert client.get("/static/feeds/feed.xsl")["Content-Type"].startswith("text/xsl")
+    assert client.get("/static/feeds/feed.css")["Content-Type"].startswith("text/css")

@@ -12,7 +12,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from articles.import_progress import CLEAR_LINE, Progress
-from articles.models import Article, SourceFile, TickerItem
+from articles.models import Article, SourceFile
+from breaking.models import TickerItem
 
 from .test_import_seeds import page, run, summary, write
 

@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reversion.models import Revision, Version
 
-from articles.models import Article, ArticleAuthor, SourceFile, TickerItem
+from articles.models import Article, ArticleAuthor, SourceFile
 from articles.seed_parser import SeedAuthor, SeedPage, SeedParseError
 from articles.services import SeedFile, SeedImporter
 from authors.models import Author
+from breaking.models import TickerItem
 from newsroom.settings.base import BASE_DIR
 
 from .test_seed_parser_properties import parse_or_refusal, real_page_texts

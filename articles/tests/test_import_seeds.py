@@ -9,9 +9,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, ArticleAuthor, SourceFile, TickerItem
+from articles.models import Article, ArticleAuthor, SourceFile
 from articles.services import story_fingerprint
 from authors.models import Author
+from breaking.models import TickerItem
 from newsroom.settings.base import BASE_DIR
 
 pytestmark = pytest.mark.django_db

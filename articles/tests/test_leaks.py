@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from breaking.tests.factories import make_ticker_item
 from newsroom.tests.uploads import image_upload
 
-from .factories import make_article, make_author, make_correction, make_section, make_ticker_item
+from .factories import make_article, make_author, make_correction, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -6,16 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from reversion.models import Version
 
-from articles.models import Article, ArticleAuthor, ArticleConflict, Correction, TickerItem
+from articles.models import Article, ArticleAuthor, ArticleConflict, Correction
 from newsroom.tests.uploads import ACCEPTED_IMAGES, REJECTED_IMAGES, image_upload
 
-from .factories import (
-    make_article,
-    make_author,
-    make_correction,
-    make_section,
-    make_ticker_item,
-)
+from .factories import make_article, make_author, make_correction, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -80,47 +74,6 @@ def test_is_public_follows_the_published_queryset(published_at, expires_at):
     with travel(NOON):
         assert article.is_public() == is_published(article)
         assert Article.objects.published(at=NOON).filter(pk=article.pk).exists() == article.is_public(NOON)
-
-
-def test_ticker_item_appears_at_its_start_and_goes_at_its_expiry():
-    item = make_ticker_item(starts_at=NOON, expires_at=NOON + timedelta(hours=3))
-    for instant, shown in [
-        (JUST_BEFORE, False),
-        (NOON, True),
-        (NOON + timedelta(hours=3) - timedelta(microseconds=1), True),
-        (NOON + timedelta(hours=3), False),
-    ]:
-        with travel(instant):
-            assert TickerItem.objects.live().filter(pk=item.pk).exists() is shown, instant
-            assert item.is_live() is shown, instant
-
-
-def test_live_ticker_items_are_most_important_first_then_newest():
-    old_urgent = make_ticker_item(priority=TickerItem.Priority.URGENT, starts_at=NOON - timedelta(hours=2))
-    new_normal = make_ticker_item(starts_at=NOON - timedelta(minutes=5))
-    old_normal = make_ticker_item(starts_at=NOON - timedelta(hours=1))
-    high = make_ticker_item(priority=TickerItem.Priority.HIGH, starts_at=NOON - timedelta(hours=3))
-    make_ticker_item(priority=TickerItem.Priority.URGENT, starts_at=NOON + timedelta(minutes=1))
-    with travel(NOON):
-        assert list(TickerItem.objects.live()) == [old_urgent, high, new_normal, old_normal]
-
-
-def test_ticker_item_linking_to_a_scheduled_article_waits_for_the_article():
-    article = make_article(published_at=NOON)
-    item = make_ticker_item(article=article, starts_at=NOON - timedelta(hours=1))
-    with travel(JUST_BEFORE):
-        assert not TickerItem.objects.live().filter(pk=item.pk).exists()
-        assert not item.is_live()
-    with travel(NOON):
-        assert TickerItem.objects.live().filter(pk=item.pk).exists()
-        assert item.is_live()
-    assert item.get_link() == article.get_absolute_url()
-
-
-def test_ticker_item_refuses_both_an_article_and_an_external_link():
-    item = TickerItem(ticker=make_ticker_item().ticker, text="Both", article=make_article(), url="https://example.org/")
-    with pytest.raises(ValidationError, match="not both"):
-        item.full_clean()
 
 
 # Drafts, slugs and the database's own rules

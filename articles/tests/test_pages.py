@@ -1,4 +1,4 @@
-"""The reader's pages of the articles app: an article, a section, the archive and the ticker's JSON."""
+"""The reader's pages of the articles app: an article, a section and the archive."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -8,11 +8,11 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Correction, Section, TickerItem
-from articles.views import TICKER_LENGTH
+from articles.models import Article, ArticleAuthor, Correction, Section
+from breaking.tests.factories import make_ticker_item
 from newsroom.tests.uploads import image_upload
 
-from .factories import make_article, make_author, make_correction, make_section, make_ticker_item
+from .factories import make_article, make_author, make_correction, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -564,57 +564,3 @@ def test_archive_words_are_found_through_the_headline_index():
     plan = headline_matches(Article.objects.all(), "oil prices").order_by().explain()
 
     assert "article_headline_words" in plan
-
-
-# The ticker
-
-
-def test_ticker_json_lists_live_items_most_important_first_with_their_links(client):
-    story = make_article(slug="refinery-strike")
-    make_ticker_item(text="Normal, older", starts_at=hours_ago(3))
-    make_ticker_item(text="Normal, newer", starts_at=hours_ago(1), url="https://example.com/live")
-    make_ticker_item(text="Urgent", priority=20, article=story, starts_at=hours_ago(2))
-    make_ticker_item(text="Not yet", starts_at=timezone.now() + timedelta(minutes=5))
-    make_ticker_item(text="Over", starts_at=hours_ago(3), expires_at=hours_ago(2))
-    make_ticker_item(text="About a draft", article=make_article(status=Article.Status.DRAFT))
-
-    response = client.get("/ticker.json")
-
-    assert response.status_code == 200
-    assert [(item["text"], item["url"], item["priority"]) for item in response.json()["items"]] == [
-        ("Urgent", "/articles/refinery-strike/", 20),
-        ("Normal, newer", "https://example.com/live", 0),
-        ("Normal, older", None, 0),
-    ]
-
-
-def test_ticker_json_may_be_kept_by_browsers_for_fifteen_seconds_at_most(client):
-    response = client.get("/ticker.json")
-    max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1))
-    assert 0 < max_age <= 15
-
-
-@pytest.mark.parametrize("items", [1, 50])
-def test_ticker_json_takes_one_query_however_many_items(client, django_assert_num_queries, items):
-    articles = [make_article(), make_article()]
-    for number in range(items):
-        make_ticker_item(article=articles[number % 2] if number % 3 else None)
-
-    with django_assert_num_queries(1):
-        response = client.get("/ticker.json")
-
-    assert len(response.json()["items"]) == min(items, TICKER_LENGTH)
-
-
-def test_ticker_shows_the_most_important_items_first_and_at_most_ticker_length(client):
-    for number in range(TICKER_LENGTH + 5):
-        make_ticker_item(text=f"Normal {number}")
-    urgent = make_ticker_item(text="Urgent item", priority=TickerItem.Priority.URGENT)
-
-    shown = client.get("/ticker.json").json()["items"]
-
-    assert len(shown) == TICKER_LENGTH
-    assert shown[0]["id"] == urgent.pk
-    page = client.get("/").text
-    assert page.count("<li data-id=") == TICKER_LENGTH
-    assert page.index("Urgent item") < page.index("Normal")

@@ -12,10 +12,12 @@ from reversion.models import Version
 
 from api.keys import issue_key
 from api.models import ApiKey, WebhookDelivery, WebhookEvent, WebhookSubscription
-from articles.models import Article, ArticleAuthor, ArticleDraft, TickerItem
+from articles.models import Article, ArticleAuthor, ArticleDraft
+from breaking.models import TickerItem
+from breaking.tests.factories import make_ticker_item
 
 from .admin_forms import form_data
-from .factories import make_article, make_author, make_ticker_item, make_user
+from .factories import make_article, make_author, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -287,13 +289,13 @@ def preview_unsaved_form(client, reader):
 
 
 def post_breaking_item(client, reader):
-    post_form(client, reader, reverse("admin:articles_tickeritem_add"), text="Breaking: posted")
+    post_form(client, reader, reverse("admin:breaking_tickeritem_add"), text="Breaking: posted")
     return TickerItem.objects.filter(text="Breaking: posted").exists()
 
 
 def change_ticker_item(client, reader):
     item = make_ticker_item(text="Before")
-    post_form(client, reader, reverse("admin:articles_tickeritem_change", args=[item.pk]), text="After")
+    post_form(client, reader, reverse("admin:breaking_tickeritem_change", args=[item.pk]), text="After")
     return TickerItem.objects.get(pk=item.pk).text == "After"
 
 
@@ -468,7 +470,7 @@ def test_sending_a_published_article_without_changes_to_review_says_there_is_not
 
 def test_reporter_cannot_open_the_tickers(login):
     reporter = login("Reporter")
-    for url_name in ["admin:articles_ticker_changelist", "admin:articles_tickeritem_add"]:
+    for url_name in ["admin:breaking_ticker_changelist", "admin:breaking_tickeritem_add"]:
         assert reporter.get(reverse(url_name)).status_code == 403
 
 

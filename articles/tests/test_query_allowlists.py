@@ -22,7 +22,7 @@ ORM_METHODS = {
     "order_by", "values", "values_list", "only", "defer", "select_related", "prefetch_related", "update",
     "create", "extra", "raw", "Q",
 }  # fmt: skip
-OURS = {"articles", "authors", "newsroom"}
+OURS = {"articles", "authors", "breaking", "newsroom"}
 REQUEST_INPUT = {"GET", "POST", "COOKIES", "META", "headers", "body", "FILES"}
 
 # Every ``*args`` and ``**kwargs`` passed to a queryset method or Q() outside the tests, with why
@@ -50,8 +50,12 @@ REVIEWED = {
     ("articles/views.py", "BYLINE_FIELDS"),
     ("articles/views.py", "LINKED_FIELDS"),
     # _neighbour("previous") / _neighbour("next"): literal arguments.
-    ("articles/views.py", "_neighbour('previous')"),
-    ("articles/views.py", "_neighbour('next')"),
+    ("articles/views.py", "_neighbour('previous', at)"),
+    ("articles/views.py", "_neighbour('next', at)"),
+    # public_live_story(at, through=...): through is "" or a relation path written in code.
+    ("breaking/models.py", "{f'{through}status__in': LiveStory.PUBLIC_STATUSES, f'{through}starts_at__lte': at}"),
+    # What lists and the ticker show of a live story, a literal tuple of its field names.
+    ("breaking/invalidation.py", "STORY_LISTED_FIELDS"),
     # The model's own Meta.ordering.
     ("authors/admin.py", "Author._meta.ordering"),
     # unique_slug(field=...): callers pass the literal "slug".

@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from articles.tests.factories import make_article, make_author, make_ticker_item
+from articles.tests.factories import make_article, make_author
+from breaking.tests.factories import make_ticker_item
 from newsroom.tests.uploads import image_upload
 
 pytestmark = pytest.mark.django_db

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "newsroom",
     "authors",
     "articles",
+    "breaking",
     "frontpage",
     "api",
 ]
@@ -98,10 +99,12 @@ SQLITE_OPTIONS = {
 
 def database_from_url(url):
     config = dj_database_url.parse(url)
+    # Connections are kept from one request to the next: opening one costs more than a page's
+    # queries (for SQLite, the file and its four PRAGMAs).
+    config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     else:
-        config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True
         # Behind pgbouncer in transaction mode, where a cursor cannot outlive its transaction.
         config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
@@ -178,12 +181,17 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "newsroom.staticfiles.StaticStorage"},
 }
 # collectstatic writes a brotli (.br) and a gzip (.gz) copy of each static file, which WhiteNoise
 # serves by Accept-Encoding. Not of source maps: only browsers' developer tools fetch them, and
 # brotli's slowest quality would spend half of collectstatic's time on them.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+# The feeds' XSLT (static/feeds/feed.xsl): browsers apply a stylesheet served as XSLT only.
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
+# Files served at the site's root, where browsers and phones look for them without being told:
+# favicon.ico and apple-touch-icon.png (made by docs/brand_images.py).
+WHITENOISE_ROOT = BASE_DIR / "public"
 
 # Uploads and their renditions go to an S3-compatible bucket instead when AWS_STORAGE_BUCKET_NAME
 # is set (newsroom/storage.py). The keys are AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or

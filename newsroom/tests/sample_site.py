@@ -1,8 +1,8 @@
 """A small, realistic public site with every public page type filled in: the article page with a
 lead image, several authors and corrections; sections; authors with and without photos; cards
-with and without images; a story pinned to the home page; breaking news. The browser,
-accessibility and HTML-validity tests run on it, and docs/site_screenshots.py photographs it for
-the README."""
+with and without images; a story pinned to the home page; breaking news and a live story with
+pinned, key, edited and removed updates. The browser, accessibility and HTML-validity tests run
+on it, and docs/site_screenshots.py photographs it for the README."""
 
 import io
 from dataclasses import dataclass
@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from articles.models import Article, ArticleAuthor, Correction, TickerItem
-from articles.tests.factories import make_article, make_author, make_correction, make_section, make_ticker_item
+from articles.models import Article, ArticleAuthor, Correction
+from articles.tests.factories import make_article, make_author, make_correction, make_section
+from breaking.models import TickerItem
+from breaking.tests.factories import make_live_story, make_ticker_item, make_update
 from frontpage.models import Placement
 
 BODY = (
@@ -108,6 +110,41 @@ def build_sample_site():
         expires_at=now + timedelta(hours=3),
     )
     make_ticker_item(text="Storm warning for the North Sea coast", url="https://example.org/weather")
+    storm = make_live_story(
+        headline="Storm Ellis reaches the North Sea coast",
+        summary="Gales, flooding and closed ports: the latest as the storm moves inland.",
+        section=world,
+        starts_at=now - timedelta(hours=4),
+    )
+    storm.authors.set([marta, tom])
+    make_update(
+        storm,
+        title="Where to find shelter",
+        body="<p>Councils have opened halls in every coastal town; the list is on their websites.</p>",
+        pinned=True,
+        posted_at=now - timedelta(hours=3, minutes=30),
+        authors=[marta],
+    )
+    make_update(
+        storm,
+        title="Ports close",
+        body="<p>Rotterdam and Antwerp stop taking ships until the wind drops.</p>",
+        key_event=True,
+        posted_at=now - timedelta(hours=2),
+        authors=[tom],
+    )
+    make_update(storm, body="<p>A figure in this update was wrong.</p>", posted_at=now - timedelta(hours=1),
+                deleted_at=now - timedelta(minutes=50))  # fmt: skip
+    make_update(
+        storm,
+        title="Landfall",
+        body="<p>The eye of the storm crossed the coast near Den Helder at 14:05, with gusts of "
+        "<strong>150 km/h</strong>.</p>",
+        key_event=True,
+        posted_at=now - timedelta(minutes=20),
+        edited_at=now - timedelta(minutes=10),
+        authors=[marta],
+    )
 
     archive = reverse("articles:archive")
     pages = {
@@ -120,6 +157,7 @@ def build_sample_site():
         "archive-error": f"{archive}?published_after=last+week",
         "search": f"{reverse('articles:search')}?q=oil+prices",
         "corrections": reverse("articles:corrections"),
+        "live": storm.get_absolute_url(),
         "not-found": "/no-such-page/",
     }
     return SampleSite(lead=lead, pages=pages)

@@ -5,7 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.tests.factories import breaking_news, make_article, make_author, make_ticker_item
+from articles.tests.factories import make_article, make_author
+from breaking.tests.factories import breaking_news, make_ticker_item
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_inputs_in_the_rows_of_a_table_inline_are_named_after_their_column(admin
     article = make_article(authors=[make_author()])
     make_ticker_item(starts_at=article.published_at)
     byline = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).text
-    ticker = admin_client.get(reverse("admin:articles_ticker_change", args=[breaking_news().pk])).text
+    ticker = admin_client.get(reverse("admin:breaking_ticker_change", args=[breaking_news().pk])).text
 
     assert 'aria-label="Author"' in input_tag(byline, "bylines-0-author")
     assert 'aria-label="Role"' in input_tag(byline, "bylines-0-role")

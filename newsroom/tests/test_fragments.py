@@ -4,8 +4,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from articles.models import TickerItem
-from articles.tests.factories import make_ticker_item
+from breaking.models import TickerItem
+from breaking.tests.factories import make_ticker_item
 from newsroom import fragments
 
 TEMPLATES = ("includes/more_top_reads.html",)

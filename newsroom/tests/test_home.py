@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from articles.tests.factories import make_article, make_author, make_section, make_ticker_item
-from articles.views import TICKER_LENGTH
+from articles.tests.factories import make_article, make_author, make_section
+from breaking.tests.factories import make_ticker_item
+from breaking.views import TICKER_LENGTH
 from frontpage.models import MAX_PINNED
 from frontpage.tests.factories import make_lead, pin
 from newsroom.tests.uploads import image_upload

@@ -13,7 +13,8 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.tests.factories import make_article, make_author, make_section, make_user
-from newsroom.renditions import responsive_image
+from newsroom import renditions
+from newsroom.renditions import crops, responsive_image
 from newsroom.tests.uploads import UNRENDERABLE_IMAGES, jpeg_upload, unrenderable_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
@@ -96,6 +97,54 @@ def test_each_image_has_renditions_of_its_own(client, media_root):
     assert first_urls.isdisjoint(second_urls)
 
 
+# Crops for search engines and social sites
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ((1600, 1000), {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1000, 1000)}),
+        ((600, 1000), {"16x9": (600, 338), "4x3": (600, 450), "1x1": (600, 600)}),
+        # 250 × 141 and 250 × 188 are under 50,000 pixels; 250 × 250 is not.
+        ((250, 400), {"1x1": (250, 250)}),
+        ((120, 80), {}),
+    ],
+)
+def test_crops_are_jpegs_cut_from_the_middle_in_each_shape_big_enough(media_root, size, expected):
+    width, height = size
+    article = make_article(lead_image=jpeg_upload("rig.jpg", width=width, height=height), lead_image_alt="A rig")
+
+    made = crops(article.lead_image, width, height)
+
+    assert {shape: (crop.width, crop.height) for shape, crop in made.items()} == expected
+    for shape, crop in made.items():
+        assert crop.url.startswith("/media/renditions/") and crop.url.endswith(f"-{shape}-{crop.width}.jpg")
+        with Image.open(stored(media_root, crop.url)) as image:
+            assert (image.format, image.size) == ("JPEG", (crop.width, crop.height))
+
+
+def test_crops_decode_the_image_once_and_are_made_once(media_root, fresh_cache, monkeypatch):
+    article = make_article(lead_image=jpeg_upload("rig.jpg", width=1600, height=1000), lead_image_alt="A rig")
+    opened = []
+    open_image = renditions._opened
+    monkeypatch.setattr(renditions, "_opened", lambda field: opened.append(field.name) or open_image(field))
+
+    first = crops(article.lead_image, 1600, 1000)
+    fresh_cache.clear()  # storage still has them
+    again = crops(article.lead_image, 1600, 1000)
+
+    assert opened == [article.lead_image.name]
+    assert again == first
+
+
+def test_an_image_crops_cannot_be_made_of_has_none(media_root, caplog):
+    article = make_article(lead_image=unrenderable_upload("truncated.jpg"), lead_image_alt="A rig")
+
+    assert crops(article.lead_image, 1600, 1000) == {}
+    assert crops(article.lead_image, 1600, 1000) == {}
+    assert len(failures_logged(caplog)) == 1
+
+
 def test_no_image_or_an_unmeasured_one_has_no_renditions():
     assert responsive_image(make_article().lead_image, None, None) is None
 
@@ -148,9 +197,11 @@ def test_pages_leave_out_an_image_stored_unchecked_and_log_it_once(client, media
             assert stored_as not in response.text, url
 
     page = client.get(article.get_absolute_url()).text
-    assert "<picture>" not in page and 'property="og:image"' not in page
+    assert "<picture>" not in page
+    assert '<meta property="og:image" content="http://testserver/static/brand/card-16x9.png">' in page
     data = structured_data(page)
-    assert data["headline"] == "Pictured badly" and "image" not in data
+    assert data["headline"] == "Pictured badly"
+    assert data["image"][0] == "http://testserver/static/brand/card-16x9.png"
     [failure] = failures_logged(caplog)
     assert failure.name == "newsroom.renditions"
     assert article.lead_image.name in failure.getMessage()

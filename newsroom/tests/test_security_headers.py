@@ -6,7 +6,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from articles.tests.factories import make_ticker_item, make_user
+from articles.tests.factories import make_user
+from breaking.tests.factories import make_ticker_item
 from newsroom.tests.sample_site import build_sample_site
 from newsroom.tests.test_settings import PROD_ENV
 
@@ -63,7 +64,7 @@ def test_article_form_allows_only_its_own_nonce_and_the_editor_stylesheet(client
 @pytest.mark.django_db
 def test_other_admin_forms_keep_the_strict_policy(client):
     client.force_login(make_user("Editor"))
-    response = client.get(reverse("admin:articles_tickeritem_add"))
+    response = client.get(reverse("admin:breaking_tickeritem_add"))
     assert response.status_code == 200
     assert directives(response) == POLICY
 

@@ -97,12 +97,13 @@ def test_pgbouncer_transaction_mode_settings_come_from_the_environment(run_djang
     assert (shown["max_age"], shown["server_side_cursors"]) == (0, False)
 
 
-def test_sqlite_file_runs_in_wal_mode(run_django, tmp_path):
+def test_sqlite_file_runs_in_wal_mode_and_keeps_its_connection(run_django, tmp_path):
     code = "import django; django.setup()\nfrom django.db import connection\n"
-    code += "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    code += "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])\n"
+    code += "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])"
     result = run_django(code=code, env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "wal"
+    assert result.stdout.split() == ["wal", "60"]
 
 
 def test_unreachable_redis_degrades_to_cache_misses(run_django):

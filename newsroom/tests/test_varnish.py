@@ -60,7 +60,7 @@ print(article.published_at.timestamp())
 """
 
 BREAKING = """
-from articles.tests.factories import make_ticker_item
+from breaking.tests.factories import make_ticker_item
 make_ticker_item(text="{text}")
 """
 

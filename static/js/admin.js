@@ -38,11 +38,15 @@
   // label goes first.
   function nameAutocomplete(container) {
     var select = container.previousElementSibling;
-    var selection = container.querySelector(".select2-selection[aria-labelledby]");
-    var chosen = container.querySelector(".select2-selection__rendered");
-    if (!(select instanceof HTMLSelectElement) || !selection || !chosen || !select.id) return;
+    if (!(select instanceof HTMLSelectElement) || !select.id) return;
     var label = labelOf(select);
     if (!label) return;
+    // A box for several values (live stories' authors) types into a search field of its own.
+    var search = container.querySelector(".select2-search__field");
+    if (search) search.setAttribute("aria-labelledby", label.id);
+    var selection = container.querySelector(".select2-selection[aria-labelledby]");
+    var chosen = container.querySelector(".select2-selection__rendered");
+    if (!selection || !chosen) return;
     selection.setAttribute("aria-labelledby", label.id + " " + chosen.id);
     chosen.setAttribute("aria-labelledby", label.id); // Select2 makes it a read-only textbox
   }
@@ -59,7 +63,10 @@
   new MutationObserver(function (mutations) {
     mutations.forEach(function (mutation) {
       mutation.addedNodes.forEach(function (node) {
-        if (node.classList && node.classList.contains("select2-container")) nameAutocomplete(node);
+        if (!node.classList) return;
+        if (node.classList.contains("select2-container")) nameAutocomplete(node);
+        // Select2 draws the search field of a box for several values again after each choice.
+        else if (node.closest && node.closest(".select2-container")) nameAutocomplete(node.closest(".select2-container"));
       });
     });
   }).observe(document.documentElement, { childList: true, subtree: true });

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles.models import TickerItem
-from articles.tests.factories import make_author, make_ticker_item, make_user
+from articles.tests.factories import make_author, make_user
+from breaking.models import TickerItem
+from breaking.tests.factories import make_ticker_item
 
 from .conftest import log_in
 
@@ -82,7 +83,7 @@ def test_editor_takes_breaking_items_off_the_ticker_from_a_list_that_fits_a_lapt
     make_ticker_item(text="Polls close at 10 p.m.")
     log_in(page, make_user("Editor"))
     page.set_viewport_size(LAPTOP)
-    page.goto("/admin/articles/tickeritem/")
+    page.goto("/admin/breaking/tickeritem/")
     assert not scrolls_sideways(page), "the ticker item list is wider than a 1366-pixel window"
 
     page.get_by_role("button", name=f"Expire now: {storm.text}").click()

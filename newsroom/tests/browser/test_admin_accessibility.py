@@ -9,8 +9,10 @@ from playwright.sync_api import expect
 from reversion.models import Version
 
 from articles.editing import saved_content
-from articles.models import Article, ArticleDraft, TickerItem
-from articles.tests.factories import breaking_news, make_article, make_author, make_user
+from articles.models import Article, ArticleDraft
+from articles.tests.factories import make_article, make_author, make_user
+from breaking.models import TickerItem
+from breaking.tests.factories import breaking_news
 from frontpage.models import Placement
 
 from .axe import axe_violations
@@ -50,11 +52,11 @@ def editor_pages(site):
         "article add form": reverse("admin:articles_article_add"),
         **article_pages(with_draft_of_changes(site.lead)),
         "recover deleted articles": reverse("admin:articles_article_recoverlist"),
-        "ticker item list": reverse("admin:articles_tickeritem_changelist"),
-        "ticker item add form": reverse("admin:articles_tickeritem_add"),
-        "ticker item form": reverse("admin:articles_tickeritem_change", args=[item.pk]),
-        "ticker list": reverse("admin:articles_ticker_changelist"),
-        "ticker form": reverse("admin:articles_ticker_change", args=[breaking_news().pk]),
+        "ticker item list": reverse("admin:breaking_tickeritem_changelist"),
+        "ticker item add form": reverse("admin:breaking_tickeritem_add"),
+        "ticker item form": reverse("admin:breaking_tickeritem_change", args=[item.pk]),
+        "ticker list": reverse("admin:breaking_ticker_changelist"),
+        "ticker form": reverse("admin:breaking_ticker_change", args=[breaking_news().pk]),
         "author list": reverse("admin:authors_author_changelist"),
         "author add form": reverse("admin:authors_author_add"),
         "author form": reverse("admin:authors_author_change", args=[author.pk]),
@@ -97,6 +99,6 @@ def test_the_inputs_scripts_make_are_named_after_their_fields(page, site):
     expect(page.get_by_role("combobox", name="Author Irina Slav", exact=True)).to_be_visible()
     expect(page.get_by_role("combobox", name="Author", exact=True)).to_be_visible()  # the empty row
 
-    page.goto(reverse("admin:articles_tickeritem_add"))
+    page.goto(reverse("admin:breaking_tickeritem_add"))
     page.get_by_role("heading", name="Link and timing").click()
     expect(page.get_by_role("combobox", name="Article:", exact=True)).to_be_visible()

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles.models import TickerItem
-from articles.tests.factories import make_ticker_item
+from breaking.models import TickerItem
+from breaking.tests.factories import make_ticker_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

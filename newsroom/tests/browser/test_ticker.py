@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles.models import TickerItem
-from articles.tests.factories import make_article, make_ticker_item
-from articles.views import TICKER_LENGTH
+from articles.tests.factories import make_article
+from breaking.models import TickerItem
+from breaking.tests.factories import make_ticker_item
+from breaking.views import TICKER_LENGTH
 
 from .axe import axe_violations
 from .conftest import DESKTOP, PHONE, TIMEOUT_MS

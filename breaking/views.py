@@ -1,0 +1,206 @@
+"""The breaking-news bar every page shares and its data for the page script; the reader's live
+pages and the small endpoint their script polls."""
+
+from datetime import datetime
+
+from django.core.paginator import InvalidPage
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.generic import DetailView
+
+from articles.feeds import excerpt
+from authors.models import Author
+from newsroom.cache import shows
+from newsroom.fragments import render_fragment
+from newsroom.pagination import BoundedPaginator
+from newsroom.prepared import prepared
+from newsroom.seo import publisher
+
+from .models import LiveStory, LiveUpdate, TickerItem
+
+TICKER_LENGTH = 10
+UPDATES_PER_PAGE = 50
+# The poll endpoint carries the newest updates: new ones to insert, and edits and removals of
+# those a reader is most likely looking at.
+POLLED_UPDATES = 50
+POLL_SECONDS = 10
+
+
+def ticker_block(argument):
+    """The breaking-news bar: (html, tags, valid until) for the block every page shares."""
+    items = ticker_items()
+    shown = [(item.pk, item.priority, item.text, item.get_link()) for item in items]
+    return render_fragment(("includes/ticker.html",), {"items": items}, shown), {"ticker"}, None
+
+
+def ticker_items():
+    """The items the ticker bar shows now: the most important live ones, at most TICKER_LENGTH."""
+    return _live_ticker_items(at=timezone.now())
+
+
+@prepared
+def _live_ticker_items(at: datetime):
+    items = (
+        TickerItem.objects.live(at)
+        .select_related("article", "live_story")
+        .only("text", "url", "priority", "article__slug", "live_story__slug")
+    )
+    return items[:TICKER_LENGTH]
+
+
+def ticker_json(request):
+    """What the ticker shows now, for the page script to refresh without a reload."""
+    shows(request, "ticker")
+    items = ticker_items()
+    payload = {
+        "items": [
+            {"id": item.pk, "text": item.text, "url": item.get_link() or None, "priority": item.priority}
+            for item in items
+        ]
+    }
+    response = JsonResponse(payload)
+    patch_cache_control(response, public=True, max_age=15)
+    return response
+
+
+# Live coverage
+
+
+def public_updates(story):
+    """What a reader's page shows of ``story``'s updates, newest first: published ones and the
+    removed ones' places, with their authors."""
+    return (
+        LiveUpdate.objects.shown()
+        .filter(story=story)
+        .prefetch_related(Prefetch("authors", queryset=Author.objects.only("name", "slug")))
+        .defer("posted_by", "edited_by", "deleted_by")
+    )
+
+
+def shows_story(request, story, authors):
+    shows(request, f"live:{story.pk}", "sections", *(f"byline:{author.pk}" for author in authors))
+
+
+class LiveStoryView(DetailView):
+    """The reader's live page: pinned updates, the key events, then every update newest first,
+    ``UPDATES_PER_PAGE`` to a page."""
+
+    template_name = "breaking/livestory_detail.html"
+    context_object_name = "story"
+
+    def get_queryset(self):
+        return LiveStory.objects.published().select_related("section").prefetch_related("authors")
+
+    def get_context_data(self, **kwargs):
+        story = self.object
+        updates = public_updates(story)
+        # Which page each update is on, for the key events' links, and how many there are: one
+        # query of ids and flags.
+        order = list(updates.values_list("pk", "key_event", "pinned", "deleted_at").order_by("-posted_at", "-pk"))
+        paginator = BoundedPaginator(updates, UPDATES_PER_PAGE, count=len(order))
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage:
+            raise Http404("No such page of updates.") from None
+        key_events = [
+            (pk, (position // UPDATES_PER_PAGE) + 1)
+            for position, (pk, key_event, _, deleted_at) in enumerate(order)
+            if key_event and deleted_at is None
+        ]
+        pinned_ids = [pk for pk, _, pinned, deleted_at in order if pinned and deleted_at is None]
+        shown = {update.pk: update for update in page.object_list}
+        wanted = {pk for pk, _ in key_events} | set(pinned_ids)
+        missing = wanted - shown.keys()
+        if missing:
+            shown.update({update.pk: update for update in updates.filter(pk__in=missing)})
+        authors = {author for update in shown.values() for author in update.authors.all()}
+        authors |= set(story.authors.all())
+        shows_story(self.request, story, authors)
+        return super().get_context_data(
+            page_obj=page,
+            updates=page.object_list,
+            pinned=[shown[pk] for pk in pinned_ids] if page.number == 1 else [],
+            key_events=[(shown[pk], number) for pk, number in key_events],
+            structured_data=live_blog_posting(story, page.object_list, self.request),
+            poll=page.number == 1 and story.status == LiveStory.Status.LIVE,
+            poll_seconds=POLL_SECONDS,
+            **kwargs,
+        )
+
+
+def live_updates_json(request, slug):
+    """The newest ``POLLED_UPDATES`` updates of a public live story, each as the HTML the page
+    shows, for the page script to insert new ones and change edited and removed ones in place.
+    Served from the page cache like the page, with an ETag: an unchanged poll is a 304."""
+    story = get_object_or_404(LiveStory.objects.published().only("status", "slug", "last_posted_at"), slug=slug)
+    updates = list(public_updates(story)[:POLLED_UPDATES])
+    shows_story(request, story, {author for update in updates for author in update.authors.all()})
+    payload = {
+        "status": story.status,
+        "updates": [
+            {
+                "id": update.pk,
+                "version": update_version(update),
+                "posted_at": update.posted_at.isoformat(),
+                "pinned": update.pinned and not update.is_deleted,
+                "key_event": update.key_event and not update.is_deleted,
+                "deleted": update.is_deleted,
+                "html": render_to_string("breaking/includes/update.html", {"update": update, "story": story}),
+            }
+            for update in updates
+        ],
+    }
+    response = JsonResponse(payload)
+    patch_cache_control(response, public=True, max_age=0)
+    return response
+
+
+def update_version(update):
+    """What changes when a reader's copy of ``update`` must be replaced: an edit or removal."""
+    changed = update.deleted_at or update.edited_at or update.posted_at
+    return f"{'removed' if update.is_deleted else 'shown'}:{changed.timestamp():.6f}"
+
+
+def live_blog_posting(story, updates, request):
+    """schema.org ``LiveBlogPosting`` for the page, with its shown updates as ``liveBlogUpdate``."""
+    url = request.build_absolute_uri(story.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "LiveBlogPosting",
+        "@id": url,
+        "url": url,
+        "headline": story.headline,
+        "description": story.summary,
+        "coverageStartTime": story.starts_at.isoformat(),
+        "datePublished": story.starts_at.isoformat(),
+        "dateModified": max(filter(None, [story.updated_at, story.last_posted_at])).isoformat(),
+        "author": [{"@type": "Person", "name": author.name} for author in story.authors.all()],
+        "publisher": publisher(request),
+        "liveBlogUpdate": [
+            {
+                "@type": "BlogPosting",
+                "@id": f"{url}#{update.anchor}",
+                "url": f"{url}#{update.anchor}",
+                "headline": update.title or excerpt(update.body)[:110],
+                "articleBody": excerpt(update.body),
+                "datePublished": update.posted_at.isoformat(),
+                **({"dateModified": update.edited_at.isoformat()} if update.edited_at else {}),
+                **(
+                    {"author": [{"@type": "Person", "name": author.name} for author in update.authors.all()]}
+                    if update.authors.all()
+                    else {}
+                ),
+            }
+            for update in updates
+            if not update.is_deleted
+        ],
+    }
+    if story.ends_at:
+        data["coverageEndTime"] = story.ends_at.isoformat()
+    if story.section:
+        data["articleSection"] = story.section.name
+    return data

@@ -1,0 +1,171 @@
+"""Querysets of a fixed shape whose SQL is built once per process, not once per request.
+
+Building and compiling the SQL of a page's main query (joins, the columns of ``only()``,
+subqueries) costs the ORM several milliseconds, ten to twenty times what the database then
+takes to run it, and the statement differs between requests only in its parameter values: the
+slug asked for and the time "now". A prepared query is a function that builds a queryset from
+its arguments, decorated with ``@prepared``. The first call in a process builds it twice with
+marker values of the argument types its signature names (``str``, ``int`` or ``datetime``) and
+keeps the SQL and where each argument's value sits among the parameters; every call then runs
+that SQL with its own values through Django's own compiler state, so model instances,
+``select_related``, ``only()``, annotations and ``prefetch_related`` come out as from the
+queryset itself.
+
+The two builds must give the same SQL with the same parameters except the arguments': a value
+that is not an argument but differs between builds (a ``timezone.now()`` inside the function)
+would be frozen at the first call, and is refused. An argument that does not reach the SQL as a
+parameter of its own (``__in`` lists, ``LIKE`` patterns, values the SQL inlines) is refused too:
+such queries stay ordinary querysets. (django-prepared-queries does the same for Django 1.x
+and is no longer maintained.)
+"""
+
+import copy
+import inspect
+import threading
+from collections.abc import Hashable
+from datetime import UTC, datetime, timedelta
+from functools import update_wrapper
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+
+
+def prepared(build):
+    """Decorate ``build(**arguments) -> QuerySet``; calling the result returns the list of what
+    the queryset holds for those arguments."""
+    return PreparedQuery(build)
+
+
+class PreparedQuery:
+    def __init__(self, build):
+        self.build = build
+        self.signature = inspect.signature(build)
+        self.arguments = {}
+        for name, parameter in self.signature.parameters.items():
+            if parameter.annotation not in MARKERS:
+                raise ImproperlyConfigured(
+                    f"{build.__qualname__}: argument {name!r} needs a type the SQL can take as parameters "
+                    "(str, int, datetime or list[int])."
+                )
+            self.arguments[name] = parameter.annotation
+        # One statement per length of each list argument: ``IN (%s, %s)`` has a place per value.
+        self.statements = {}
+        self.lock = threading.Lock()
+        update_wrapper(self, build)
+
+    def __call__(self, *args, **kwargs):
+        values = self.signature.bind(*args, **kwargs).arguments
+        lengths = tuple(len(values[name]) for name, kind in self.arguments.items() if kind == LIST)
+        if 0 in lengths:  # the ORM runs no query for "in an empty list"
+            return list(self.build(**values))
+        statement = self.statements.get(lengths) or self._prepare(lengths)
+        params = list(statement.params)
+        for position, name, index in statement.slots:
+            value = values[name] if index is None else values[name][index]
+            params[position] = _adapt(statement.alias, value)
+        compiler = copy.copy(statement.compiler)
+        compiler.connection = connections[statement.alias]
+        compiler.as_sql = lambda *args, **kwargs: (statement.sql, tuple(params))
+        compiler.get_converters = lambda expressions: statement.converters
+        queryset = statement.queryset._chain()
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        return list(queryset)
+
+    def _prepare(self, lengths):
+        """Build the queryset with two sets of markers and compare: only the arguments may differ."""
+        with self.lock:
+            if lengths not in self.statements:
+                builds = (self._compile(self._markers(variant, lengths)) for variant in (1, 2))
+                self.statements[lengths] = self._compare(*builds)
+        return self.statements[lengths]
+
+    def _compile(self, markers):
+        queryset = self.build(**markers).all()
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        places = {}
+        for name, marker in markers.items():
+            for index, value in enumerate(marker) if isinstance(marker, list) else [(None, marker)]:
+                places[_adapt(queryset.db, value)] = (name, index)
+        return queryset, compiler, sql, list(params), places
+
+    def _compare(self, build, other):
+        (queryset, compiler, sql, params, first), (_, _, other_sql, other_params, second) = build, other
+        name = self.build.__qualname__
+        if sql != other_sql or len(params) != len(other_params):
+            raise ImproperlyConfigured(f"{name}: the SQL depends on the arguments' values; it cannot be prepared.")
+        slots = []
+        for position, (one, two) in enumerate(zip(params, other_params, strict=True)):
+            place = first.get(one) if isinstance(one, Hashable) else None
+            if place is not None and second.get(two) == place:
+                slots.append((position, *place))
+            elif one != two:
+                raise ImproperlyConfigured(
+                    f"{name}: parameter {position} ({one!r}) changes from call to call but is not an argument "
+                    "as it was given: take times as arguments, and pass arguments to plain comparisons "
+                    "(not in patterns or functions)."
+                )
+        missing = set(first.values()) - {(argument, index) for _, argument, index in slots}
+        if missing:
+            missing = sorted({argument for argument, _ in missing})
+            raise ImproperlyConfigured(f"{name}: {', '.join(missing)} did not reach the SQL as parameters.")
+        return Statement(queryset, compiler, sql, tuple(params), tuple(slots))
+
+    def _markers(self, variant, lengths):
+        lengths = iter(lengths)
+        markers = {}
+        for number, (name, kind) in enumerate(self.arguments.items(), start=1):
+            number = variant * 1_000_000 + number * 1000
+            if kind == LIST:
+                markers[name] = [MARKERS[LIST](number + index) for index in range(next(lengths))]
+            else:
+                markers[name] = MARKERS[kind](number)
+        return markers
+
+
+class Statement:
+    """A prepared query's SQL, its parameters with markers in the arguments' places (``slots``:
+    position, argument name and index in a list argument or None), and the queryset and
+    compiler state that make the rows into model instances."""
+
+    def __init__(self, queryset, compiler, sql, params, slots):
+        self.queryset = queryset
+        self.alias = queryset.db
+        self.compiler = compiler
+        self.sql = sql
+        self.params = params
+        self.slots = slots
+        # How each column's values are converted (times made aware, JSON decoded), worked out
+        # once: the columns are the same at every call. (The database backend's converters take
+        # the connection as an argument, and read only settings from their own.)
+        self.converters = compiler.get_converters([column for column, *_ in compiler.select[: compiler.col_count]])
+
+
+def _adapt(alias, value):
+    """``value`` as the database driver takes it, as the compiler would have written it."""
+    if isinstance(value, datetime):
+        return connections[alias].ops.adapt_datetimefield_value(value)
+    return value
+
+
+LIST = list[int]
+# Values no page asks for, one per argument (and item of a list argument) and build.
+MARKERS = {
+    str: lambda number: f"\x1fprepared-{number}\x1f",
+    int: lambda number: -(2**40) - number,
+    LIST: lambda number: -(2**40) - number,
+    datetime: lambda number: datetime(1901, 1, 1, tzinfo=UTC) + timedelta(microseconds=number),
+}
+
+
+def set_prefetched(instance, **related):
+    """Give ``instance`` the objects of each reverse foreign key named in ``related`` (a list
+    each), as ``prefetch_related`` would: ``instance.<name>.all()`` returns them with no query.
+    For objects fetched by a prepared query of their own."""
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objects in related.items():
+        relation = instance._meta.get_field(name)
+        loaded = relation.related_model._default_manager.get_queryset()
+        loaded._result_cache = list(objects)
+        loaded._prefetch_done = True
+        cache[relation.cache_name] = loaded

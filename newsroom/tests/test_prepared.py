@@ -1,0 +1,102 @@
+from datetime import datetime, timedelta
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from articles.models import Article, ArticleAuthor
+from articles.tests.factories import make_article, make_author, make_section
+from newsroom.prepared import prepared, set_prefetched
+
+pytestmark = pytest.mark.django_db
+
+
+@prepared
+def public_in_section(section: int, at: datetime):
+    bylines = Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+    articles = Article.objects.published(at).filter(section=section).select_related("section")
+    return articles.prefetch_related(bylines).only("headline", "section__name").order_by("headline")
+
+
+@prepared
+def by_slug(slug: str):
+    return Article.objects.filter(slug=slug)
+
+
+@prepared
+def headlines_of(articles: list[int]):
+    return Article.objects.filter(pk__in=articles).order_by("pk").values_list("headline", flat=True)
+
+
+def test_prepared_query_gives_what_the_queryset_gives_for_each_call(django_assert_num_queries):
+    energy, sport = make_section(name="Energy"), make_section(name="Sport")
+    ann = make_author(name="Ann")
+    make_article(headline="B first", section=energy, authors=[ann])
+    make_article(headline="A second", section=energy)
+    make_article(headline="Sport story", section=sport)
+    now = timezone.now()
+
+    with django_assert_num_queries(2):  # the articles, then their bylines
+        articles = public_in_section(section=energy.pk, at=now)
+    assert [article.headline for article in articles] == ["A second", "B first"]
+    with django_assert_num_queries(0):
+        assert articles[0].section.name == "Energy"
+        assert [byline.author.name for byline in articles[1].bylines.all()] == ["Ann"]
+    assert [article.headline for article in public_in_section(section=sport.pk, at=now)] == ["Sport story"]
+    # The time is an argument like any other: nothing was public two hours ago.
+    assert public_in_section(section=energy.pk, at=now - timedelta(hours=2)) == []
+
+
+def test_string_and_list_arguments_take_each_call_values():
+    one, two, three = (make_article(headline=headline) for headline in ("One", "Two", "Three"))
+    assert [article.pk for article in by_slug(slug=two.slug)] == [two.pk]
+    assert by_slug(slug="no-such-article") == []
+    assert headlines_of(articles=[three.pk, one.pk]) == ["One", "Three"]
+    assert headlines_of(articles=[two.pk]) == ["Two"]  # a list of another length: a statement of its own
+    assert headlines_of(articles=[]) == []
+
+
+def test_a_time_taken_inside_the_function_is_refused():
+    @prepared
+    def published(section: int):
+        return Article.objects.published().filter(section=section)
+
+    with pytest.raises(ImproperlyConfigured, match="changes from call to call"):
+        published(section=1)
+
+
+def test_an_argument_changed_on_its_way_to_the_sql_is_refused():
+    @prepared
+    def containing(words: str):
+        return Article.objects.filter(headline__contains=words)
+
+    with pytest.raises(ImproperlyConfigured, match="not an argument as it was given"):
+        containing(words="oil")
+
+
+def test_an_argument_that_does_not_reach_the_sql_is_refused():
+    @prepared
+    def everything(slug: str):
+        return Article.objects.all()
+
+    with pytest.raises(ImproperlyConfigured, match="slug did not reach the SQL"):
+        everything(slug="oil")
+
+
+def test_an_argument_of_a_type_without_markers_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="needs a type"):
+
+        @prepared
+        def untyped(slug):
+            return Article.objects.filter(slug=slug)
+
+
+def test_set_prefetched_answers_the_related_manager_without_a_query(django_assert_num_queries):
+    article = make_article(authors=[make_author(name="Bo")])
+    bylines = list(ArticleAuthor.objects.filter(article=article).select_related("author"))
+    article = Article.objects.get(pk=article.pk)
+    set_prefetched(article, bylines=bylines, corrections=[])
+    with django_assert_num_queries(0):
+        assert [byline.author.name for byline in article.bylines.all()] == ["Bo"]
+        assert list(article.corrections.all()) == []
