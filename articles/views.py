@@ -16,7 +16,7 @@ from newsroom.pagination import BoundedPaginator
 from newsroom.prepared import prepared, set_prefetched
 from newsroom.renditions import crops, responsive_image
 
-from .cards import with_cards
+from .cards import FIRST_ROW, with_cards
 from .filters import ArchiveFilter
 from .models import Article, ArticleAuthor, Correction, Section, SlugRedirect
 from .structured_data import news_article
@@ -223,7 +223,7 @@ class SectionDetailView(LastModifiedMixin, ListView):
         context = super().get_context_data(section=self.section, **kwargs)
         shows(self.request, f"list:section:{self.section.pk}")
         shows_articles(self.request, context["articles"])
-        with_cards(context["articles"])
+        with_cards(context["articles"], eager=FIRST_ROW)
         return context
 
 
@@ -258,7 +258,7 @@ class ArchiveView(LastModifiedMixin, FilterView):
         context["section_choices"] = [("", "Any section"), *Section.objects.published().values_list("slug", "name")]
         shows(self.request, "list:latest", "list:authors")
         shows_articles(self.request, context["object_list"])
-        with_cards(context["object_list"])
+        with_cards(context["object_list"], eager=FIRST_ROW)
         return context
 
 

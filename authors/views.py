@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import ListView
 
-from articles.cards import with_cards
+from articles.cards import FIRST_ROW, with_cards
 from articles.models import ArticleAuthor, public_at
 from articles.views import public_articles, shows_articles
 from newsroom.cache import shows
@@ -55,5 +55,5 @@ class AuthorDetailView(LastModifiedMixin, ListView):
         context = super().get_context_data(author=self.author, **kwargs)
         shows(self.request, f"author:{self.author.pk}", f"list:author:{self.author.pk}")
         shows_articles(self.request, context["articles"])
-        with_cards(context["articles"])
+        with_cards(context["articles"], eager=FIRST_ROW)
         return context

@@ -7,7 +7,7 @@ It migrates a temporary SQLite database, fills it with a few sections, authors a
 reporter's changes waiting for review), serves it with ``runserver`` on 127.0.0.1:8765, logs in
 an editor and a reporter with headless Chromium and writes ``docs/images/admin-*.png``: the
 review queue, the article list, the article form, a live article's draft of changes, its
-history, a comparison and the choice between crossed edits. Nothing outside the temporary
+history, a comparison, the choice between crossed edits and the front page placements. Nothing outside the temporary
 folder and ``docs/images`` is touched.
 """
 
@@ -51,6 +51,7 @@ from articles.models import Article, ArticleAuthor, ArticleDraft, Correction, Se
 from breaking import services
 from breaking.models import LiveStory, Ticker, TickerItem
 from authors.models import Author
+from frontpage.models import Placement
 
 now = timezone.now().replace(second=0, microsecond=0)
 users = get_user_model().objects
@@ -84,8 +85,8 @@ live = story("Oil prices climb as OPEC+ holds output steady", energy,
              published_at=now - timedelta(hours=2))
 story("Gas storage reaches record levels ahead of winter", energy, [(tom, "writer")],
       status="published", published_at=now + timedelta(hours=5))
-story("Ceasefire talks resume in Geneva", world, credit_line="Reuters", status="published",
-      published_at=now - timedelta(days=1))
+ceasefire = story("Ceasefire talks resume in Geneva", world, credit_line="Reuters", status="published",
+                  published_at=now - timedelta(days=1))
 in_review = story("Refinery strike enters second week", energy, [(irina, "writer")], status="review",
                   updated_by=sam)
 saved_at(in_review, now - timedelta(hours=3))
@@ -127,6 +128,12 @@ editing.save_draft(
     status=ArticleDraft.Status.REVIEW,
 )
 ArticleDraft.objects.filter(article=changed).update(saved_at=now - timedelta(minutes=25))
+# The front page: the editors' lead story, a pin, and a pin that has ended.
+Placement.objects.create(place="lead", article=live, starts_at=now - timedelta(hours=1), created_by=editor)
+Placement.objects.create(place="pinned", article=ceasefire, position=1, starts_at=now - timedelta(hours=2),
+                         expires_at=now + timedelta(hours=10), created_by=editor)
+Placement.objects.create(place="pinned", article=changed, position=2, starts_at=now - timedelta(hours=30),
+                         expires_at=now - timedelta(hours=6), created_by=editor)
 
 # A live story with a few updates, one edited and one removed.
 storm = LiveStory.objects.create(headline="Storm Ellis reaches the North Sea coast", status="live",
@@ -211,6 +218,9 @@ def take_screenshots(live, changed, storm):
         page.goto(f"{admin}/articles/article/{live}/change/")
         page.wait_for_load_state("networkidle")
         shoot(page, "admin-article-form.png", full_page=True)
+
+        page.goto(f"{admin}/frontpage/placement/")
+        shoot(page, "admin-front-page.png", clip=down_to(page, page.locator("#content")))
 
         # A live article with a draft of changes in review: the notice at the top of the form
         # and the buttons at its foot, with the fields between them left out.

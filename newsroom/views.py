@@ -16,6 +16,8 @@ from django.views.generic import TemplateView
 from articles.cards import with_cards
 from articles.models import Article
 from articles.views import public_articles, shows_articles, with_listed_bylines
+from frontpage.invalidation import TAG as FRONT_PAGE
+from frontpage.models import MAX_PINNED, front_page_choices, placed_articles
 
 from .cache import shows
 from .health import database_probe
@@ -34,36 +36,51 @@ HOME_SPAN = 500
 
 
 class HomeView(LastModifiedMixin, TemplateView):
-    """The lead story, the latest stories and a block per section: a constant handful of queries."""
+    """The lead story, the stories editors pinned, the latest stories and a block per section: a
+    constant handful of queries. Editors choose the lead and the pins (frontpage/models.py);
+    without a choice the newest story leads."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
+        lead, pinned = front_page_choices(_placed(at=now))
         latest = _latest(at=now)
+        if lead is None and latest:
+            lead = latest[0]  # the newest leads, even if it is pinned too
+        pinned = [article for article in pinned if article.pk != lead.pk][:MAX_PINNED] if lead else []
+        chosen = {article.pk for article in [lead, *pinned] if article}
+        latest = [article for article in latest if article.pk not in chosen][:LATEST]
         in_sections = _newest_in_sections(at=now)
-        with_listed_bylines([*latest, *in_sections])
+        shown = [*([lead] if lead else []), *pinned, *latest]
+        with_listed_bylines([*shown, *in_sections])
         by_section = {}
         for article in in_sections:
             by_section.setdefault(article.section_id, []).append(article)
         sections = sorted({articles[0].section for articles in by_section.values()}, key=lambda s: (s.order, s.name))
         sections = [(section, by_section[section.pk]) for section in sections]
         in_sections = [article for _, articles in sections for article in articles]
-        shows(self.request, "list:latest")
-        shows_articles(self.request, [*latest, *in_sections])
-        with_cards([*latest[1:], *in_sections])
-        return super().get_context_data(
-            lead=latest[0] if latest else None, latest=latest[1:], sections=sections, **kwargs
-        )
+        shows(self.request, "list:latest", FRONT_PAGE)
+        shows_articles(self.request, [*shown, *in_sections])
+        with_cards([*pinned, *latest, *in_sections])
+        return super().get_context_data(lead=lead, pinned=pinned, latest=latest, sections=sections, **kwargs)
 
     def shown_articles(self, context):
         in_sections = [article for _, articles in context["sections"] for article in articles]
-        return [context["lead"], *context["latest"], *in_sections] if context["lead"] else []
+        lead = [context["lead"]] if context["lead"] else []
+        return [*lead, *context["pinned"], *context["latest"], *in_sections]
+
+
+@prepared
+def _placed(at: datetime):
+    """The articles editors chose for the home page (frontpage/models.py)."""
+    return placed_articles(public_articles(at).prefetch_related(None), at)
 
 
 @prepared
 def _latest(at: datetime):
-    return public_articles(at).prefetch_related(None)[: LATEST + 1]
+    """The newest articles, enough to lead and fill the list once the chosen ones are left out."""
+    return public_articles(at).prefetch_related(None)[: LATEST + MAX_PINNED + 2]
 
 
 @prepared

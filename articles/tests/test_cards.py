@@ -1,13 +1,17 @@
-"""Article cards and the article itself are kept by what they show: a change to any of it shows at once."""
+"""Article cards and the article itself are kept by what they show: a change to any of it shows at
+once. Cards show the lead image's renditions, lazily below a list's first row."""
 
 import re
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from articles.models import Article, Section
 from authors.models import Author
+from newsroom.tests.uploads import image_upload
 
 from .factories import make_article, make_author, make_correction, make_section
 
@@ -77,3 +81,20 @@ def test_an_article_page_shows_each_change_to_what_it_shows_at_once(client, show
     change(shown)
 
     assert expected in client.get(shown.get_absolute_url()).text
+
+
+def test_a_list_loads_the_images_of_its_first_row_at_once_and_the_others_lazily(client, media_root, fresh_cache):
+    energy = make_section(slug="energy")
+    for number in range(4):
+        make_article(
+            headline=f"Pictured {number}",
+            section=energy,
+            lead_image=image_upload("photo.jpg"),
+            lead_image_alt=f"Photo {number}",
+            published_at=timezone.now() - timedelta(hours=number + 1),
+        )
+
+    images = re.findall(r"<img [^>]*>", client.get("/sections/energy/").text)
+
+    assert ['loading="lazy"' in image for image in images] == [False, False, True, True]
+    assert all(re.search(r'width="12" height="8" alt="Photo \d"', image) for image in images)

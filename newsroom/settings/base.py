@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "breaking",
+    "frontpage",
     "api",
 ]
 

@@ -1,7 +1,8 @@
 """A small, realistic public site with every public page type filled in: the article page with a
-lead image, several authors and corrections; sections; authors with and without photos; breaking
-news and a live story with pinned, key, edited and removed updates. The browser, accessibility
-and HTML-validity tests run on it, and docs/site_screenshots.py photographs it for the README."""
+lead image, several authors and corrections; sections; authors with and without photos; cards
+with and without images; a story pinned to the home page; breaking news and a live story with
+pinned, key, edited and removed updates. The browser, accessibility and HTML-validity tests run
+on it, and docs/site_screenshots.py photographs it for the README."""
 
 import io
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from articles.models import Article, ArticleAuthor, Correction
 from articles.tests.factories import make_article, make_author, make_correction, make_section
 from breaking.models import TickerItem
 from breaking.tests.factories import make_live_story, make_ticker_item, make_update
+from frontpage.models import Placement
 
 BODY = (
     "<p>Brent crude rose for a third day on Tuesday after the producer group left its output targets "
@@ -79,15 +81,25 @@ def build_sample_site():
         ("Central bank holds rates as inflation eases", markets, [tom], {"days": 3}),
         ("Oil tanker traffic returns to the Red Sea", world, [irina, marta], {"days": 4}),
     ]
+    pictured = {
+        "Gas storage reaches record levels ahead of winter": "Storage tanks at a gas terminal at dusk",
+        "Central bank holds rates as inflation eases": "The platform of an offshore terminal at dusk",
+    }
     for headline, section, authors, age in stories:
-        make_article(
+        article = make_article(
             headline=headline,
             dek="A short summary of the story, as it appears in listings.",
             section=section,
             authors=authors,
             credit_line="" if authors else "Reuters",
             published_at=now - timedelta(**age),
+            lead_image_alt=pictured.get(headline, ""),
         )
+        if headline in pictured:
+            article.lead_image.save(f"{article.slug}.jpg", ContentFile(_landscape(800, 450)))
+    # The editors pinned the central bank's decision to the home page for the day.
+    banks = Article.objects.get(headline__startswith="Central bank")
+    Placement.objects.create(place=Placement.Place.PINNED, article=banks, expires_at=now + timedelta(hours=12))
     oil_cargo = Article.objects.get(headline__startswith="Oil tanker")
     make_correction(oil_cargo, kind=Correction.Kind.CLARIFICATION, text="Clarifies which ports reopened.")
 

@@ -10,6 +10,8 @@ from articles.models import Article
 from articles.tests.factories import make_article, make_author, make_section
 from breaking.tests.factories import make_ticker_item
 from breaking.views import TICKER_LENGTH
+from frontpage.models import MAX_PINNED
+from frontpage.tests.factories import make_lead, pin
 from newsroom.tests.uploads import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -111,9 +113,134 @@ def test_home_page_queries_do_not_grow_with_articles_sections_or_ticker_items(cl
         make_article(section=sections[number % len(sections)], authors=authors[: number % 3 + 1])
         make_ticker_item()
 
-    # The latest articles, the sections' newest, the bylines of both and the ticker.
-    with django_assert_num_queries(4):
+    # The editors' lead and pins, the latest articles, the sections' newest, the bylines of
+    # all of them and the ticker.
+    with django_assert_num_queries(5):
         response = client.get("/")
 
     assert response.status_code == 200
     assert response.text.count('<li data-id="') == min(rows, TICKER_LENGTH)
+
+
+def lead_headline(html):
+    return block(html, r'<h2 class="lead-title"><a href="[^"]+">([^<]+)</a></h2>')
+
+
+def pinned_headlines(html):
+    found = re.search(r'<section class="pinned"[^>]*>(.*?)</section>', html, re.DOTALL)
+    return card_headlines(found.group(1)) if found else []
+
+
+def test_the_lead_story_editors_chose_leads_and_leaves_the_latest(client):
+    chosen = make_article(headline="The big story", published_at=hours_ago(5))
+    make_article(headline="Newer story", published_at=hours_ago(1))
+    make_lead(chosen)
+
+    page = client.get("/").text
+
+    assert lead_headline(page) == "The big story"
+    assert card_headlines(block(page, r'<section class="latest"[^>]*>(.*?)</section>')) == ["Newer story"]
+
+
+def test_the_newest_lead_choice_wins_and_a_scheduled_one_waits_for_its_time(client):
+    make_lead(make_article(headline="Morning lead"), starts_at=hours_ago(3))
+    make_lead(make_article(headline="Noon lead"), starts_at=hours_ago(1))
+    make_lead(make_article(headline="Evening lead"), starts_at=timezone.now() + timedelta(hours=1))
+
+    assert lead_headline(client.get("/").text) == "Noon lead"
+
+
+def test_pinned_stories_follow_the_lead_in_their_order_and_leave_the_latest(client):
+    lead = make_article(headline="Lead", published_at=hours_ago(1))
+    second = make_article(headline="Pinned second", published_at=hours_ago(9))
+    first = make_article(headline="Pinned first", published_at=hours_ago(8))
+    make_article(headline="Not pinned", published_at=hours_ago(2))
+    pin(second, position=2)
+    pin(first, position=1)
+    pin(lead, position=0)  # the newest leads without a choice, and is shown once
+
+    page = client.get("/").text
+
+    assert lead_headline(page) == "Lead"
+    assert pinned_headlines(page) == ["Pinned first", "Pinned second"]
+    assert card_headlines(block(page, r'<section class="latest"[^>]*>(.*?)</section>')) == ["Not pinned"]
+    assert page.index('class="lead-story"') < page.index('class="pinned"') < page.index('class="latest"')
+
+
+def test_at_most_a_few_stories_are_pinned(client):
+    make_article(headline="Newest", published_at=hours_ago(0.5))
+    for number in range(MAX_PINNED + 2):
+        pin(make_article(headline=f"Pinned {number}"), position=number)
+
+    assert pinned_headlines(client.get("/").text) == [f"Pinned {number}" for number in range(MAX_PINNED)]
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        lambda article: Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT),
+        lambda article: Article.objects.filter(pk=article.pk).update(expires_at=hours_ago(0.5)),
+    ],
+    ids=["unpublished", "expired"],
+)
+def test_a_chosen_article_that_is_no_longer_public_drops_out(client, hidden):
+    make_article(headline="Newest", published_at=hours_ago(1))
+    chosen_lead = make_article(headline="Chosen lead", published_at=hours_ago(4))
+    pinned = make_article(headline="Pinned", published_at=hours_ago(5))
+    make_lead(chosen_lead)
+    pin(pinned)
+    hidden(chosen_lead)
+    hidden(pinned)
+
+    page = client.get("/").text
+
+    assert lead_headline(page) == "Newest"
+    assert "Chosen lead" not in page
+    assert "Pinned" not in page
+
+
+def test_ended_and_future_pins_are_not_shown(client):
+    make_article(headline="Newest")
+    pin(make_article(headline="Ended"), starts_at=hours_ago(3), hours=2)
+    pin(make_article(headline="Later"), starts_at=timezone.now() + timedelta(hours=1))
+
+    assert pinned_headlines(client.get("/").text) == []
+
+
+def test_cards_show_the_lead_image_rendition_lazily_with_its_size_and_alt_text(client, media_root, fresh_cache):
+    make_article(headline="Lead story", published_at=hours_ago(1))
+    pictured = make_article(
+        headline="Pictured",
+        lead_image=image_upload("photo.jpg"),
+        lead_image_alt="Workers at the gate",
+        published_at=hours_ago(2),
+    )
+
+    card = block(client.get("/").text, r'<section class="latest"[^>]*>(.*?)</section>')
+
+    assert re.search(r'<source type="image/webp" srcset="/media/renditions/\S+\.webp 12w"', card)
+    assert (
+        f'<img src="/media/{pictured.lead_image.name}" width="12" height="8" alt="Workers at the gate" '
+        'loading="lazy" decoding="async">'
+    ) in card
+
+
+def test_cards_without_an_image_show_none(client):
+    make_article(headline="Lead story", published_at=hours_ago(1))
+    make_article(headline="Words only", published_at=hours_ago(2))
+
+    assert "<img" not in block(client.get("/").text, r'<section class="latest"[^>]*>(.*?)</section>')
+
+
+@pytest.mark.parametrize("pins", [1, MAX_PINNED + 2])
+def test_home_page_queries_do_not_grow_with_pinned_stories(client, django_assert_num_queries, pins):
+    authors = [make_author(), make_author()]
+    make_lead(make_article(authors=authors, section=make_section()))
+    for number in range(pins):
+        pin(make_article(authors=authors[: number % 2 + 1]), position=number)
+    make_ticker_item()
+
+    with django_assert_num_queries(5):
+        response = client.get("/")
+
+    assert len(pinned_headlines(response.text)) == min(pins, MAX_PINNED)

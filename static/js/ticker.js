@@ -1,17 +1,66 @@
-// Keeps the breaking-news bar current without a reload: every 30 seconds it asks
-// /ticker.json what is live now and redraws the list. The bar is rendered on the server
-// too, so it works without this script.
+// The breaking-news bar. The server renders every live item, most important first, so the bar
+// works without this script (one row that scrolls sideways). This script shows one item at a
+// time, turning to the next every few seconds, with Previous, Pause and Next buttons; it does
+// not turn on its own while the reader prefers reduced motion, points at the bar or is in it
+// with the keyboard. Every 30 seconds it asks /ticker.json what is live now, redraws the items
+// and tells screen readers, politely, of each new one.
 (function () {
   "use strict";
   var bar = document.querySelector(".ticker[data-ticker-url]");
-  if (!bar || !window.fetch) return;
+  if (!bar) return;
   var list = bar.querySelector(".ticker-items");
+  var controls = bar.querySelector(".ticker-controls");
+  var pauseButton = bar.querySelector(".ticker-pause");
+  var position = bar.querySelector(".ticker-position");
+  var news = bar.querySelector(".ticker-news");
   var url = bar.getAttribute("data-ticker-url");
   var INTERVAL = 30000;
+  var TURN_EVERY = 6000;
+  var reducedMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
 
-  function render(items) {
+  var current = 0;
+  var paused = reducedMotion.matches; // the reader's choice, or their system's
+  var held = false; // pointed at or focused: reading, not watching
+  var timer = null;
+  var known = {};
+
+  function items() { return list.children; }
+
+  function show(index) {
+    var all = items();
+    var count = all.length;
+    current = count ? (index + count) % count : 0;
+    for (var i = 0; i < count; i++) {
+      all[i].classList.toggle("is-current", i === current);
+    }
+    position.textContent = count ? (current + 1) + " of " + count : "";
+    controls.hidden = count < 2;
+    bar.hidden = count === 0;
+    schedule();
+  }
+
+  function turning() { return !paused && !held && !document.hidden && items().length > 1; }
+
+  function schedule() {
+    clearTimeout(timer);
+    // While the items turn on their own, announcing each would talk over the page; once the
+    // reader turns them, the one shown is read out.
+    list.setAttribute("aria-live", turning() ? "off" : "polite");
+    if (turning()) timer = setTimeout(function () { show(current + 1); }, TURN_EVERY);
+  }
+
+  function setPaused(value) {
+    paused = value;
+    pauseButton.textContent = paused ? "Play" : "Pause";
+    schedule();
+  }
+
+  function render(data) {
+    var shownId = items().length ? items()[current].getAttribute("data-id") : null;
     var fresh = document.createDocumentFragment();
-    items.forEach(function (item) {
+    var added = [];
+    var isNew = {};
+    data.forEach(function (item) {
       var li = document.createElement("li");
       li.setAttribute("data-id", item.id);
       li.className = "priority-" + item.priority;
@@ -23,20 +72,53 @@
       }
       holder.textContent = item.text;
       fresh.appendChild(li);
+      if (!known[item.id]) {
+        added.push(item.text);
+        isNew[item.id] = true;
+      }
+      known[item.id] = true;
     });
     list.replaceChildren(fresh);
-    bar.hidden = items.length === 0;
+    // A new most important item is shown at once; otherwise the reader stays on their item.
+    var index = 0;
+    if (!(data.length && isNew[data[0].id])) {
+      for (var i = 0; i < data.length; i++) if (String(data[i].id) === shownId) index = i;
+    }
+    show(index);
+    if (added.length) news.textContent = "Breaking news: " + added.join(". ");
   }
 
   function refresh() {
-    if (document.hidden) return;
+    if (document.hidden || !window.fetch) return;
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) { if (data) render(data.items); })
       .catch(function () { /* keep what is shown; try again next time */ });
   }
 
-  window.newsroomTicker = { refresh: refresh, interval: INTERVAL };
+  Array.prototype.forEach.call(items(), function (li) { known[li.getAttribute("data-id")] = true; });
+  list.removeAttribute("tabindex"); // one item at a time: nothing left to scroll
+  bar.classList.add("ticker-turns");
+  pauseButton.addEventListener("click", function () { setPaused(!paused); });
+  bar.querySelector(".ticker-previous").addEventListener("click", function () { show(current - 1); });
+  bar.querySelector(".ticker-next").addEventListener("click", function () { show(current + 1); });
+  bar.addEventListener("mouseenter", function () { held = true; schedule(); });
+  bar.addEventListener("mouseleave", function () { held = false; schedule(); });
+  bar.addEventListener("focusin", function () { held = true; schedule(); });
+  bar.addEventListener("focusout", function (event) {
+    held = bar.contains(event.relatedTarget);
+    schedule();
+  });
+  if (reducedMotion.addEventListener) {
+    reducedMotion.addEventListener("change", function () { if (reducedMotion.matches) setPaused(true); });
+  }
+  setPaused(paused);
+  show(0);
+
+  window.newsroomTicker = { refresh: refresh, interval: INTERVAL, turnEvery: TURN_EVERY };
   setInterval(refresh, INTERVAL);
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
+  document.addEventListener("visibilitychange", function () {
+    schedule();
+    if (!document.hidden) refresh();
+  });
 })();

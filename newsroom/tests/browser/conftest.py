@@ -54,11 +54,12 @@ def browser():
 @pytest.fixture
 def new_page(browser, live_server):
     """``new_page(viewport=PHONE)`` opens a tab in a fresh browser context (its own cookies)
-    whose relative addresses go to the live server."""
+    whose relative addresses go to the live server; other keyword arguments are the context's
+    options (``reduced_motion="reduce"``)."""
     contexts = []
 
-    def open_page(viewport=DESKTOP):
-        context = browser.new_context(base_url=live_server.url, viewport=viewport)
+    def open_page(viewport=DESKTOP, **options):
+        context = browser.new_context(base_url=live_server.url, viewport=viewport, **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()

@@ -13,6 +13,7 @@ from articles.models import Article, ArticleDraft
 from articles.tests.factories import make_article, make_author, make_user
 from breaking.models import TickerItem
 from breaking.tests.factories import breaking_news
+from frontpage.models import Placement
 
 from .axe import axe_violations
 from .conftest import log_in
@@ -44,6 +45,7 @@ def with_draft_of_changes(article):
 def editor_pages(site):
     author = site.lead.authors.first()
     item = TickerItem.objects.filter(article=site.lead).get()
+    placement = Placement.objects.create(place=Placement.Place.LEAD, article=site.lead)
     return {
         "admin index": reverse("admin:index"),
         "article list": reverse("admin:articles_article_changelist"),
@@ -58,6 +60,9 @@ def editor_pages(site):
         "author list": reverse("admin:authors_author_changelist"),
         "author add form": reverse("admin:authors_author_add"),
         "author form": reverse("admin:authors_author_change", args=[author.pk]),
+        "front page placement list": reverse("admin:frontpage_placement_changelist"),
+        "front page placement add form": reverse("admin:frontpage_placement_add"),
+        "front page placement form": reverse("admin:frontpage_placement_change", args=[placement.pk]),
     }
 
 

@@ -1,0 +1,151 @@
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from newsroom.admin import FORMFIELD_OVERRIDES, OfferedLookupsOnly
+
+from .models import Placement
+
+
+def short_datetime(value):
+    return timezone.localtime(value).strftime("%d %b %Y %H:%M")
+
+
+class PlacementForm(forms.ModelForm):
+    """Choose the story, lead or pinned, and how long it stays: "Show for" sets the end time
+    from the start time; an end time typed in wins."""
+
+    HOURS = [1, 3, 6, 12, 24, 48]
+    UNTIL_REPLACED, CUSTOM = "", "custom"
+    lasts = forms.ChoiceField(
+        label="Show for",
+        required=False,
+        help_text="Counted from the start time. A pinned story needs an end; a lead story may lead until replaced.",
+    )
+
+    class Meta:
+        model = Placement
+        fields = ["place", "article", "position", "starts_at", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(self.UNTIL_REPLACED, "Until replaced (lead story only)")]
+        choices += [(str(hours), f"{hours} hour{pluralize(hours)}") for hours in self.HOURS]
+        lasts = self._lasts(self.instance) if self.instance.pk else "6"
+        if lasts == self.CUSTOM:
+            choices.append((self.CUSTOM, f"Until {short_datetime(self.instance.expires_at)}"))
+        self.fields["lasts"].choices = choices
+        self.fields["lasts"].initial = lasts
+
+    def _lasts(self, placement):
+        if placement.expires_at is None:
+            return self.UNTIL_REPLACED
+        lengths = {timedelta(hours=hours): str(hours) for hours in self.HOURS}
+        return lengths.get(placement.expires_at - placement.starts_at, self.CUSTOM)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "lasts" not in cleaned_data or "expires_at" in self.changed_data:
+            return cleaned_data
+        lasts = cleaned_data["lasts"]
+        if lasts == self.CUSTOM:
+            return cleaned_data
+        if not lasts and cleaned_data.get("place") == Placement.Place.PINNED:
+            self.add_error("lasts", "A pinned story needs an end: choose how long it stays pinned.")
+            return cleaned_data
+        start = cleaned_data.get("starts_at") or timezone.now()
+        cleaned_data["expires_at"] = start + timedelta(hours=int(lasts)) if lasts else None
+        return cleaned_data
+
+
+class PositionsFormSet(forms.BaseModelFormSet):
+    """The list's position inputs, each named after its row's story: a table cell has no label."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "position" in form.fields:
+            form.fields["position"].widget.attrs["aria-label"] = f"Position of “{form.instance.story}”"
+
+
+class OnPageNowFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "now"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "On the home page now"), ("no", "Not on it now")]
+
+    def queryset(self, request, queryset):
+        current = Placement.objects.current().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=current)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=current)
+        return queryset
+
+
+@admin.register(Placement)
+class PlacementAdmin(OfferedLookupsOnly, admin.ModelAdmin):
+    formfield_overrides = FORMFIELD_OVERRIDES
+    form = PlacementForm
+    # The place is in each row's name; who made it is on its form.
+    list_display = ["placement", "position", "on_page_now", "start_time", "end_time"]
+    list_editable = ["position"]
+    list_filter = [OnPageNowFilter, "place"]
+    list_select_related = ["article"]
+    search_fields = ["article__headline"]
+    autocomplete_fields = ["article"]
+    date_hierarchy = "starts_at"
+    actions = ["end_now"]
+    readonly_fields = ["created_by"]
+    fieldsets = [
+        (None, {"fields": ["place", "article", "lasts", "position"]}),
+        ("Timing", {"fields": ["starts_at", "expires_at", "created_by"]}),
+    ]
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=PositionsFormSet, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="placement", ordering="place")
+    def placement(self, placement):
+        return str(placement)
+
+    @admin.display(description="shown now", boolean=True)
+    def on_page_now(self, placement):
+        return placement.is_current()
+
+    @admin.display(description="start time", ordering="starts_at")
+    def start_time(self, placement):
+        return short_datetime(placement.starts_at)
+
+    @admin.display(description="end time", ordering="expires_at")
+    def end_time(self, placement):
+        return short_datetime(placement.expires_at) if placement.expires_at else "Until replaced"
+
+    @admin.action(description="End now (take off the home page)", permissions=["change"])
+    def end_now(self, request, queryset):
+        now = timezone.now()
+        ended, left = [], []
+        for placement in queryset.select_related("article"):
+            if placement.starts_at < now and (placement.expires_at is None or placement.expires_at > now):
+                placement.expires_at = now
+                placement.save(update_fields=["expires_at"])  # not update(): the save signal clears the home page
+                ended.append(placement)
+            else:
+                left.append(placement)
+        if ended:
+            self.message_user(request, f"Off the home page now: {quoted(ended)}.", messages.SUCCESS)
+        if left:
+            self.message_user(request, f"Not on the home page, so left as they are: {quoted(left)}.", messages.INFO)
+
+
+def quoted(placements):
+    return ", ".join(f"“{Truncator(str(placement.story)).chars(80)}”" for placement in placements)

@@ -1,0 +1,140 @@
+"""What editors choose for the home page: its lead story, and stories pinned in order for a set
+time. Without a choice the newest public story leads, as it always has.
+
+A placement points at one story. Today that is an article; a live story becomes a second kind of
+target as a second nullable foreign key beside ``article``, with the check constraint widened to
+"exactly one of them is set" and ``current()`` accepting either kind while it is public."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from articles.models import Article, public_at, user_link
+
+MAX_PINNED = 4
+
+
+def in_window(at, through=""):
+    """The condition for a placement to have started and not ended at ``at``, as a Q object;
+    ``through`` is the lookup path from another model (``"placements__"``)."""
+    return Q(
+        Q(**{f"{through}expires_at__isnull": True}) | Q(**{f"{through}expires_at__gt": at}),
+        **{f"{through}starts_at__lte": at},
+    )
+
+
+class PlacementQuerySet(models.QuerySet):
+    def current(self, at=None):
+        """Placements on the home page at ``at`` (now by default): started, not yet ended, and
+        of a story that is public then. An article unpublished or expired drops out here, with
+        no job to run and nothing to tidy up."""
+        at = at or timezone.now()
+        return self.filter(in_window(at), public_at(at, through="article__"))
+
+
+class Placement(models.Model):
+    class Place(models.TextChoices):
+        LEAD = "lead", "Lead story"
+        PINNED = "pinned", "Pinned"
+
+    place = models.CharField(
+        max_length=10,
+        choices=Place,
+        default=Place.PINNED,
+        help_text="The lead story is the big one at the top; pinned stories follow it, before the latest.",
+    )
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="placements",
+        limit_choices_to={"status": Article.Status.PUBLISHED},
+        help_text="A published article. If it is unpublished or expires, it leaves the home page on its own.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Pinned stories are shown from low to high; the lead story ignores it."
+    )
+    starts_at = models.DateTimeField("start time", default=timezone.now)
+    expires_at = models.DateTimeField(
+        "end time",
+        null=True,
+        blank=True,
+        help_text="When it leaves the home page. A pin needs one; a lead story without one leads until replaced.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = user_link(editable=False)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["place", "position", "-starts_at", "-pk"]
+        verbose_name = "front page placement"
+        indexes = [
+            models.Index(fields=["starts_at", "expires_at"], name="placement_window"),
+            # The next pin to end, which the page cache asks for (frontpage/invalidation.py).
+            models.Index(fields=["expires_at"], condition=Q(expires_at__isnull=False), name="placement_expires"),
+        ]
+        constraints = [
+            # One target per placement; with live stories: exactly one of article and live story.
+            models.CheckConstraint(condition=Q(article__isnull=False), name="placement_one_target"),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True) | Q(expires_at__gt=F("starts_at")),
+                name="placement_ends_after_start",
+                violation_error_message="The end time must be after the start time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(place="lead") | Q(expires_at__isnull=False),
+                name="placement_pin_has_end",
+                violation_error_message="A pinned story needs an end time.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_place_display()}: {self.story}"
+
+    @property
+    def story(self):
+        """What the placement puts on the home page."""
+        return self.article
+
+    def clean(self):
+        if self.expires_at and self.starts_at and self.expires_at <= self.starts_at:
+            raise ValidationError({"expires_at": "The end time must be after the start time."})
+        if self.place == self.Place.PINNED and self.expires_at is None:
+            raise ValidationError({"expires_at": "A pinned story needs an end time."})
+        article = self.article if self.article_id else None
+        if article is not None:
+            at = max(self.starts_at or timezone.now(), timezone.now())
+            if article.status != Article.Status.PUBLISHED or (article.expires_at and article.expires_at <= at):
+                raise ValidationError({"article": "Only a published article can lead or be pinned."})
+
+    def is_current(self, at=None):
+        """The same rule as ``Placement.objects.current()``, for one placement already loaded."""
+        at = at or timezone.now()
+        started = self.starts_at <= at and (self.expires_at is None or self.expires_at > at)
+        return started and self.article.is_public(at)
+
+
+def placed_articles(articles, at):
+    """``articles`` (public articles with what the page shows of them) that have a placement
+    current at ``at``, once per placement, with its place (``placed_as``) and start
+    (``placed_from``), pinned ones in their order: one query, joined to the placements."""
+    return (
+        articles.filter(in_window(at, through="placements__"))
+        .annotate(placed_as=F("placements__place"), placed_from=F("placements__starts_at"))
+        .order_by("placements__position", "-placements__starts_at", "-placements__pk")
+    )
+
+
+def front_page_choices(rows):
+    """The lead article editors chose (or None) and the pinned ones in order, each once and not
+    the lead, from the rows of ``placed_articles()``. The home page shows the first MAX_PINNED."""
+    leads = [article for article in rows if article.placed_as == Placement.Place.LEAD]
+    lead = max(leads, key=lambda article: article.placed_from, default=None)
+    pinned, seen = [], {lead.pk} if lead else set()
+    for article in rows:
+        if article.placed_as == Placement.Place.PINNED and article.pk not in seen:
+            seen.add(article.pk)
+            pinned.append(article)
+    return lead, pinned

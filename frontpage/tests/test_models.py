@@ -1,0 +1,69 @@
+"""Placements: which are on the home page at a given time, and the rules the database keeps."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils import timezone
+
+from articles.tests.factories import make_article, make_hidden_article
+from frontpage.models import Placement
+
+from .factories import make_lead, pin
+
+pytestmark = pytest.mark.django_db
+
+
+def hours_from_now(hours):
+    return timezone.now() + timedelta(hours=hours)
+
+
+def test_current_placements_have_started_not_ended_and_show_a_public_article():
+    on = pin(make_article())
+    lead = make_lead(make_article())
+    pin(make_article(), starts_at=hours_from_now(1))
+    pin(make_article(), starts_at=hours_from_now(-3), hours=2)
+    for state in ["draft", "in review", "scheduled", "expired"]:
+        pin(make_hidden_article(state))
+
+    assert set(Placement.objects.current()) == {on, lead}
+    assert all(placement.is_current() for placement in [on, lead])
+
+
+def test_current_at_another_time_sees_the_placements_of_that_time():
+    later = pin(make_article(), starts_at=hours_from_now(1), hours=2)
+
+    assert list(Placement.objects.current(hours_from_now(2))) == [later]
+    assert list(Placement.objects.current(hours_from_now(3))) == []
+    assert later.is_current(hours_from_now(2)) and not later.is_current(hours_from_now(3))
+
+
+def test_a_pin_needs_an_end_in_the_database():
+    with pytest.raises(IntegrityError):
+        Placement.objects.create(place=Placement.Place.PINNED, article=make_article())
+
+
+def test_a_placement_needs_a_story_in_the_database():
+    with pytest.raises(IntegrityError):
+        Placement.objects.create(place=Placement.Place.LEAD)
+
+
+def test_the_end_comes_after_the_start_in_the_database():
+    start = timezone.now()
+    with pytest.raises(IntegrityError):
+        Placement.objects.create(place=Placement.Place.LEAD, article=make_article(), starts_at=start, expires_at=start)
+
+
+@pytest.mark.parametrize("state", ["draft", "in review", "expired"])
+def test_clean_refuses_an_article_readers_cannot_see(state):
+    placement = Placement(place=Placement.Place.LEAD, article=make_hidden_article(state))
+
+    with pytest.raises(ValidationError) as refused:
+        placement.full_clean()
+
+    assert "article" in refused.value.message_dict
+
+
+def test_str_names_the_place_and_the_story():
+    assert str(make_lead(make_article(headline="Polls close"))) == "Lead story: Polls close"
