@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -186,7 +187,7 @@ class SeedImporter:
                     reversion.set_comment(f"Imported from {file.name}")
                     outcomes.append(ImportOutcome(file.name, _update(article, content), article))
         _assign_slugs(new_articles)
-        Article.objects.bulk_create(new_articles)
+        insert_rows(new_articles)
         return outcomes
 
     def _write_bylines(self, files, outcomes):
@@ -221,7 +222,7 @@ class SeedImporter:
             if (outcome.article.pk, known.pk) not in existing:
                 existing.add((outcome.article.pk, known.pk))
                 bylines.append(ArticleAuthor(article=outcome.article, author=known, role=ArticleAuthor.Role.WRITER))
-        return ArticleAuthor.objects.bulk_create(bylines)
+        return insert_rows(bylines)
 
     def _write_ticker_items(self, files, outcomes, now):
         """One live "Breaking News" item per distinct text, expiring after ``ticker_lifetime``
@@ -255,7 +256,7 @@ class SeedImporter:
                 False,
             )
         SourceFile.objects.bulk_update(existing.values(), ["sha256", "article", "imported_at", "by_file_name"])
-        SourceFile.objects.bulk_create([record for name, record in records.items() if name not in existing])
+        insert_rows([record for name, record in records.items() if name not in existing])
 
 
 def publishing_gate(article, *, page):
@@ -289,9 +290,7 @@ def record_first_revisions(articles, *, bylines, comments, at):
     import itself."""
     if not articles:
         return
-    revisions = Revision.objects.bulk_create(
-        [Revision(date_created=at, comment=comment[:1000]) for comment in comments]
-    )
+    revisions = insert_rows([Revision(date_created=at, comment=comment[:1000]) for comment in comments])
     revision_of = {article.pk: revision for article, revision in zip(articles, revisions, strict=True)}
     versions = []
     for model, objects in ((Article, articles), (ArticleAuthor, bylines)):
@@ -309,7 +308,7 @@ def record_first_revisions(articles, *, bylines, comments, at):
                     object_repr=str(obj),
                 )
             )
-    Version.objects.bulk_create(versions)
+    insert_rows(versions)
 
 
 def _update(article, content):
@@ -366,6 +365,48 @@ def link_navigation(articles):
             & Exists(others_with_headline)
         )
     Article.objects.filter(gains_a_link).update(**links)
+
+
+def insert_rows(objs):
+    """Insert ``objs``, new instances of one model, and give them their primary keys: what
+    ``bulk_create`` does, for the thousands of rows of an import. ``bulk_create`` builds each
+    statement value by value and sends SQLite 999 parameters at a time; this sends SQLite
+    statements as long as it takes, and PostgreSQL the rows by COPY, their keys drawn from
+    the table's sequence first. Returns ``objs``."""
+    if not objs:
+        return objs
+    meta = objs[0]._meta
+    connection = connections[router.db_for_write(meta.model)]
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    rows = [[field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objs]
+    quote = connection.ops.quote_name
+    table, columns = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            pks = [pk for (pk,) in cursor.fetchall()]
+            with cursor.cursor.copy(f"COPY {table} ({quote(meta.pk.column)}, {columns}) FROM STDIN") as copy:
+                for pk, row in zip(pks, rows, strict=True):
+                    copy.write_row([pk, *row])
+        else:
+            batch = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(fields)
+            placeholders = f"({', '.join(['%s'] * len(fields))})"
+            pks = []
+            for start in range(0, len(rows), batch):
+                chunk = rows[start : start + batch]
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} "
+                    f"RETURNING {quote(meta.pk.column)}",
+                    [value for row in chunk for value in row],
+                )
+                pks += [pk for (pk,) in cursor.fetchall()]
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objs
 
 
 def _validate(instance, fields=None):
