@@ -392,11 +392,10 @@ def insert_rows(objs):
                 for pk, row in zip(pks, rows, strict=True):
                     copy.write_row([pk, *row])
         else:
-            batch = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(fields)
+            most = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(fields)
             placeholders = f"({', '.join(['%s'] * len(fields))})"
             pks = []
-            for start in range(0, len(rows), batch):
-                chunk = rows[start : start + batch]
+            for chunk in _power_of_two_chunks(rows, most):
                 cursor.execute(
                     f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} "
                     f"RETURNING {quote(meta.pk.column)}",
@@ -407,6 +406,17 @@ def insert_rows(objs):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
+
+
+def _power_of_two_chunks(rows, most):
+    """``rows`` in chunks of at most ``most`` rows, each a power of two long: statements of a
+    few lengths, which the sqlite3 module prepares once and keeps (128 of them, each with the
+    values it was last given), where a statement of every length would fill its cache."""
+    start = 0
+    while start < len(rows):
+        size = 1 << (min(most, len(rows) - start).bit_length() - 1)
+        yield rows[start : start + size]
+        start += size
 
 
 def _validate(instance, fields=None):
