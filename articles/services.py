@@ -187,7 +187,7 @@ class SeedImporter:
                     reversion.set_comment(f"Imported from {file.name}")
                     outcomes.append(ImportOutcome(file.name, _update(article, content), article))
         _assign_slugs(new_articles)
-        insert_rows(new_articles)
+        insert_objects(new_articles)
         return outcomes
 
     def _write_bylines(self, files, outcomes):
@@ -222,7 +222,7 @@ class SeedImporter:
             if (outcome.article.pk, known.pk) not in existing:
                 existing.add((outcome.article.pk, known.pk))
                 bylines.append(ArticleAuthor(article=outcome.article, author=known, role=ArticleAuthor.Role.WRITER))
-        return insert_rows(bylines)
+        return insert_objects(bylines)
 
     def _write_ticker_items(self, files, outcomes, now):
         """One live "Breaking News" item per distinct text, expiring after ``ticker_lifetime``
@@ -256,7 +256,7 @@ class SeedImporter:
                 False,
             )
         SourceFile.objects.bulk_update(existing.values(), ["sha256", "article", "imported_at", "by_file_name"])
-        insert_rows([record for name, record in records.items() if name not in existing])
+        insert_objects([record for name, record in records.items() if name not in existing])
 
 
 def publishing_gate(article, *, page):
@@ -287,10 +287,12 @@ def record_first_revisions(articles, *, bylines, comments, at):
     articles, their authors loaded), as django-reversion would record it (one revision per
     article, so that reverting one never touches another), written with one query per table:
     reversion records one object at a time, which for a large import costs more than the
-    import itself."""
+    import itself. The revisions and versions are written as rows, never made model instances."""
     if not articles:
         return
-    revisions = insert_rows([Revision(date_created=at, comment=comment[:1000]) for comment in comments])
+    connection = connections[router.db_for_write(Revision)]
+    created = Revision._meta.get_field("date_created").get_db_prep_save(at, connection)
+    revisions = insert_rows(Revision, ["date_created", "comment"], [[created, comment[:1000]] for comment in comments])
     revision_of = {article.pk: revision for article, revision in zip(articles, revisions, strict=True)}
     versions = []
     for model, objects in ((Article, articles), (ArticleAuthor, bylines)):
@@ -298,17 +300,18 @@ def record_first_revisions(articles, *, bylines, comments, at):
         fields = reversion_options(model).fields
         for obj, data in zip(objects, serializers.serialize("python", objects, fields=fields), strict=True):
             versions.append(
-                Version(
-                    revision=revision_of[obj.pk if model is Article else obj.article_id],
-                    object_id=str(obj.pk),
-                    content_type=content_type,
-                    db=obj._state.db,
-                    format="json",
-                    serialized_data=json.dumps([data], cls=DjangoJSONEncoder, ensure_ascii=False),
-                    object_repr=str(obj),
-                )
+                [
+                    revision_of[obj.pk if model is Article else obj.article_id],
+                    str(obj.pk),
+                    content_type.pk,
+                    obj._state.db,
+                    "json",
+                    json.dumps([data], cls=DjangoJSONEncoder, ensure_ascii=False),
+                    str(obj),
+                ]
             )
-    insert_rows(versions)
+    columns = ["revision", "object_id", "content_type", "db", "format", "serialized_data", "object_repr"]
+    insert_rows(Version, columns, versions)
 
 
 def _update(article, content):
@@ -367,20 +370,34 @@ def link_navigation(articles):
     Article.objects.filter(gains_a_link).update(**links)
 
 
-def insert_rows(objs):
+def insert_objects(objs):
     """Insert ``objs``, new instances of one model, and give them their primary keys: what
-    ``bulk_create`` does, for the thousands of rows of an import. ``bulk_create`` builds each
-    statement value by value and sends SQLite 999 parameters at a time; this sends SQLite
-    statements as long as it takes, and PostgreSQL the rows by COPY, their keys drawn from
-    the table's sequence first. Returns ``objs``."""
+    ``bulk_create`` does, for the thousands of rows of an import. Returns ``objs``."""
     if not objs:
         return objs
     meta = objs[0]._meta
     connection = connections[router.db_for_write(meta.model)]
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     rows = [[field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objs]
+    for obj, pk in zip(objs, insert_rows(meta.model, [field.name for field in fields], rows), strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objs
+
+
+def insert_rows(model, names, rows):
+    """Insert ``rows`` into ``model``'s table, each a list of values ready for the database,
+    one for each field in ``names``; returns their primary keys. ``bulk_create`` builds each
+    statement value by value and sends SQLite 999 parameters at a time; this sends SQLite
+    statements as long as it takes, and PostgreSQL the rows by COPY, their keys drawn from
+    the table's sequence first."""
+    if not rows:
+        return []
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    table, columns = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
+    table, key = quote(meta.db_table), quote(meta.pk.column)
+    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
     with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -388,24 +405,20 @@ def insert_rows(objs):
                 [meta.db_table, meta.pk.column, len(rows)],
             )
             pks = [pk for (pk,) in cursor.fetchall()]
-            with cursor.cursor.copy(f"COPY {table} ({quote(meta.pk.column)}, {columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({key}, {columns}) FROM STDIN") as copy:
                 for pk, row in zip(pks, rows, strict=True):
                     copy.write_row([pk, *row])
-        else:
-            most = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(fields)
-            placeholders = f"({', '.join(['%s'] * len(fields))})"
-            pks = []
-            for chunk in _power_of_two_chunks(rows, most):
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} "
-                    f"RETURNING {quote(meta.pk.column)}",
-                    [value for row in chunk for value in row],
-                )
-                pks += [pk for (pk,) in cursor.fetchall()]
-    for obj, pk in zip(objs, pks, strict=True):
-        obj.pk = pk
-        obj._state.adding, obj._state.db = False, connection.alias
-    return objs
+            return pks
+        most = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(names)
+        placeholders = f"({', '.join(['%s'] * len(names))})"
+        pks = []
+        for chunk in _power_of_two_chunks(rows, most):
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} RETURNING {key}",
+                [value for row in chunk for value in row],
+            )
+            pks += [pk for (pk,) in cursor.fetchall()]
+        return pks
 
 
 def _power_of_two_chunks(rows, most):
