@@ -1,7 +1,7 @@
 """Finding and reading seed files for the importer: which files a run covers (and which it
-refuses before reading them), then bytes, SHA-256 and parse, for a group of files at a time.
-Pure Python with no Django imports, so a worker process can do it beside the process that
-writes to the database."""
+refuses before reading them), then bytes, SHA-256, parse and the body's sanitised HTML, for a
+group of files at a time. Needs no Django settings or database, so a worker process can do it
+beside the process that writes to the database."""
 
 import hashlib
 import os
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from .html import paragraphs_to_html
 from .ninjs_source import parse_ninjs_bytes
 from .seed_parser import SeedPage, SeedParseError, parse_seed_bytes
 
@@ -29,13 +30,15 @@ class SeedPath:
 
 @dataclass(frozen=True)
 class ReadFile:
-    """One file as read: ``page`` when it parsed, ``error`` when it was refused, neither when
-    it is unchanged since it was last imported."""
+    """One file as read: ``page`` (and its body as sanitised HTML, ``body_html``) when it
+    parsed, ``error`` when it was refused, neither when it is unchanged since it was last
+    imported."""
 
     path: Path
     name: str
     sha256: str
     page: SeedPage | None = None
+    body_html: str = ""
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -123,7 +126,8 @@ def read_group(seed_paths, known_hashes, max_bytes):
         except SeedParseError as error:
             results.append(ReadFile(path, name, sha256, error=str(error)))
         else:
-            results.append(ReadFile(path, name, sha256, page=page, warnings=warnings))
+            body_html = paragraphs_to_html(page.body)
+            results.append(ReadFile(path, name, sha256, page=page, body_html=body_html, warnings=warnings))
     return results
 
 

@@ -49,11 +49,18 @@ def story_fingerprint(headline, byline):
 @dataclass(frozen=True)
 class SeedFile:
     """A parsed page and the file it came from; ``name`` is the file's path relative to the
-    folder it was imported from, which identifies it from one import to the next."""
+    folder it was imported from, which identifies it from one import to the next.
+    ``body_html`` is the page's body as sanitised HTML: the worker that reads the files renders
+    it beside the process that writes (articles.seed_files); it is rendered here if not given."""
 
     name: str
     sha256: str
     page: SeedPage
+    body_html: str | None = None
+
+    def __post_init__(self):
+        if self.body_html is None:
+            object.__setattr__(self, "body_html", paragraphs_to_html(self.page.body))
 
 
 @dataclass
@@ -158,7 +165,7 @@ class SeedImporter:
         for file, fingerprint in zip(files, fingerprints, strict=True):
             content = {
                 "headline": file.page.headline,
-                "body": paragraphs_to_html(file.page.body),
+                "body": file.body_html,
                 "credit_line": file.page.byline or "",
                 "source_name": file.page.publisher or "",
                 "previous_headline": file.page.previous or "",
@@ -272,12 +279,11 @@ def publishing_gate(article, *, page):
     return " ".join(problems)
 
 
-def import_decision(page, *, status=Article.Status.PUBLISHED):
-    """(status, why it is held for review or "") that importing ``page`` as a new article
-    would give, without writing anything: what a dry run reports."""
-    article = Article(
-        headline=page.headline, body=paragraphs_to_html(page.body), credit_line=page.byline or "", status=status
-    )
+def import_decision(page, body_html, *, status=Article.Status.PUBLISHED):
+    """(status, why it is held for review or "") that importing ``page``, its body rendered as
+    ``body_html``, as a new article would give, without writing anything: what a dry run
+    reports."""
+    article = Article(headline=page.headline, body=body_html, credit_line=page.byline or "", status=status)
     held = publishing_gate(article, page=page) if status == Article.Status.PUBLISHED else ""
     return article.status, held
 
