@@ -250,20 +250,28 @@ class SeedImporter:
         return TickerItem.objects.bulk_create(items)
 
     def _write_source_files(self, files, outcomes, now):
-        records = {
-            file.name: SourceFile(name=file.name, sha256=file.sha256, article=outcome.article, imported_at=now)
-            for file, outcome in zip(files, outcomes, strict=True)
-        }
-        existing = SourceFile.objects.filter(name__in=list(records)).in_bulk(field_name="name")
+        """Record which file each article came from. A file whose article was created has no
+        record yet (had it one, its article would have been updated), so only the others are
+        looked up; new records are written as rows."""
+        imported = {file.name: (file.sha256, outcome) for file, outcome in zip(files, outcomes, strict=True)}
+        existing = SourceFile.objects.filter(
+            name__in=[name for name, (_, outcome) in imported.items() if outcome.result != "created"]
+        ).in_bulk(field_name="name")
         for name, record in existing.items():
-            record.sha256, record.article, record.imported_at, record.by_file_name = (
-                records[name].sha256,
-                records[name].article,
-                now,
-                False,
-            )
+            record.sha256, outcome = imported[name]
+            record.article, record.imported_at, record.by_file_name = outcome.article, now, False
         SourceFile.objects.bulk_update(existing.values(), ["sha256", "article", "imported_at", "by_file_name"])
-        insert_objects([record for name, record in records.items() if name not in existing])
+        connection = connections[router.db_for_write(SourceFile)]
+        imported_at = SourceFile._meta.get_field("imported_at").get_db_prep_save(now, connection)
+        insert_rows(
+            SourceFile,
+            ["name", "sha256", "article", "imported_at", "by_file_name"],
+            [
+                [name, sha256, outcome.article.pk, imported_at, False]
+                for name, (sha256, outcome) in imported.items()
+                if name not in existing
+            ],
+        )
 
 
 def publishing_gate(article, *, page):
