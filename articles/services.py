@@ -212,7 +212,7 @@ class SeedImporter:
         for author in new_authors.values():
             author.slug = unique_slug(author, author.name, fallback="author")
             _validate(author)
-        Author.objects.bulk_create(new_authors.values())
+        insert_objects(list(new_authors.values()))
         self._authors.update(new_authors)
 
         existing = set(
@@ -247,7 +247,7 @@ class SeedImporter:
                     items.append(item)
                     self._ticker_texts.add(text)
                     outcome.ticker_items_created += 1
-        return TickerItem.objects.bulk_create(items)
+        return insert_objects(items)
 
     def _write_source_files(self, files, outcomes, now):
         """Record which file each article came from. A file whose article was created has no
@@ -392,7 +392,20 @@ def insert_objects(objs):
     meta = objs[0]._meta
     connection = connections[router.db_for_write(meta.model)]
     fields = [field for field in meta.concrete_fields if not field.primary_key]
-    rows = [[field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objs]
+    # Values the rows share (defaults, the import's time) are the same object row after row,
+    # and are prepared for the database once.
+    last = {field: (object(), None) for field in fields}
+    rows = []
+    for obj in objs:
+        row = []
+        for field in fields:
+            value = field.pre_save(obj, True)
+            previous, prepared = last[field]
+            if value is not previous:
+                prepared = field.get_db_prep_save(value, connection)
+                last[field] = value, prepared
+            row.append(prepared)
+        rows.append(row)
     for obj, pk in zip(objs, insert_rows(meta.model, [field.name for field in fields], rows), strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
