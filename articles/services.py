@@ -311,7 +311,7 @@ def record_first_revisions(articles, *, bylines, comments, at):
     versions = []
     for model, objects in ((Article, articles), (ArticleAuthor, bylines)):
         content_type = ContentType.objects.get_for_model(model)
-        fields = reversion_options(model).fields
+        fields = frozenset(reversion_options(model).fields)  # a tuple, which the serializer searches field by field
         for obj, data in zip(objects, serializers.serialize("python", objects, fields=fields), strict=True):
             versions.append(
                 [
