@@ -1,10 +1,12 @@
 """Finding and reading seed files for the importer: which files a run covers (and which it
-refuses before reading them), then bytes, SHA-256, parse and the body's sanitised HTML, for a
-group of files at a time. Needs no Django settings or database, so a worker process can do it
-beside the process that writes to the database."""
+refuses before reading them), then bytes, SHA-256, parse, the body's sanitised HTML and the
+story's fingerprint, for a group of files at a time. Needs no Django settings or database, so
+a worker process can do it beside the process that writes to the database."""
 
 import hashlib
 import os
+import re
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -15,6 +17,20 @@ from .ninjs_source import parse_ninjs_bytes
 from .seed_parser import SeedPage, SeedParseError, parse_seed_bytes
 
 SUFFIXES = (".txt", ".json")  # text pages and ninjs items
+
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
+
+
+def story_fingerprint(headline, byline):
+    """The identity of a story: the same headline and byline under any file name, whatever the
+    case, spacing, quote style or Unicode form, is the same story."""
+
+    def normalise(text):
+        text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).casefold()
+        return re.sub(r"\s+", " ", text).strip()
+
+    return hashlib.sha256(f"{normalise(headline)}\x1f{normalise(byline)}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -30,15 +46,16 @@ class SeedPath:
 
 @dataclass(frozen=True)
 class ReadFile:
-    """One file as read: ``page`` (and its body as sanitised HTML, ``body_html``) when it
-    parsed, ``error`` when it was refused, neither when it is unchanged since it was last
-    imported."""
+    """One file as read: ``page`` (with its body as sanitised HTML, ``body_html``, and the
+    story's ``fingerprint``) when it parsed, ``error`` when it was refused, neither when it is
+    unchanged since it was last imported."""
 
     path: Path
     name: str
     sha256: str
     page: SeedPage | None = None
     body_html: str = ""
+    fingerprint: str = ""
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -127,7 +144,8 @@ def read_group(seed_paths, known_hashes, max_bytes):
             results.append(ReadFile(path, name, sha256, error=str(error)))
         else:
             body_html = paragraphs_to_html(page.body)
-            results.append(ReadFile(path, name, sha256, page=page, body_html=body_html, warnings=warnings))
+            fingerprint = story_fingerprint(page.headline, page.byline)
+            results.append(ReadFile(path, name, sha256, page, body_html, fingerprint, warnings=warnings))
     return results
 
 

@@ -1,10 +1,7 @@
 """Writes that span several models. The importer's pages become rows here and nowhere else."""
 
-import hashlib
 import json
-import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 
 import reversion
@@ -20,6 +17,7 @@ from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options  # the fields reversion records
 
 from api.events import record_import
+from articles.seed_files import story_fingerprint
 from articles.seed_parser import SeedPage
 from authors.models import Author
 from newsroom.cache import purge_everything
@@ -32,35 +30,26 @@ BREAKING_NEWS = "breaking-news"
 # What the importer writes to an article; the body is sanitised HTML built from plain text.
 IMPORTED_FIELDS = {"headline", "credit_line", "source_name", "previous_headline", "next_headline", "status"}
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
-
-
-def story_fingerprint(headline, byline):
-    """The identity of a story: the same headline and byline under any file name, whatever the
-    case, spacing, quote style or Unicode form, is the same story."""
-
-    def normalise(text):
-        text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).casefold()
-        return re.sub(r"\s+", " ", text).strip()
-
-    return hashlib.sha256(f"{normalise(headline)}\x1f{normalise(byline)}".encode()).hexdigest()
-
 
 @dataclass(frozen=True)
 class SeedFile:
     """A parsed page and the file it came from; ``name`` is the file's path relative to the
     folder it was imported from, which identifies it from one import to the next.
-    ``body_html`` is the page's body as sanitised HTML: the worker that reads the files renders
-    it beside the process that writes (articles.seed_files); it is rendered here if not given."""
+    ``body_html`` is the page's body as sanitised HTML and ``fingerprint`` the story's identity
+    (story_fingerprint): the worker that reads the files makes them beside the process that
+    writes (articles.seed_files); they are made here if not given."""
 
     name: str
     sha256: str
     page: SeedPage
     body_html: str | None = None
+    fingerprint: str | None = None
 
     def __post_init__(self):
         if self.body_html is None:
             object.__setattr__(self, "body_html", paragraphs_to_html(self.page.body))
+        if self.fingerprint is None:
+            object.__setattr__(self, "fingerprint", story_fingerprint(self.page.headline, self.page.byline))
 
 
 @dataclass
@@ -155,7 +144,7 @@ class SeedImporter:
         return outcomes
 
     def _write_articles(self, files, now):
-        fingerprints = [story_fingerprint(file.page.headline, file.page.byline) for file in files]
+        fingerprints = [file.fingerprint for file in files]
         by_fingerprint = Article.objects.in_bulk(fingerprints, field_name="fingerprint")
         by_source = {
             source.name: source.article

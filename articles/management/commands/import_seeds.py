@@ -126,7 +126,8 @@ class Command(BaseCommand):
                     self.refuse(tally, read.path, read.error)
                 else:
                     self.warn(read.warnings)
-                    to_import.append((read.path, SeedFile(read.name, read.sha256, read.page, read.body_html)))
+                    seed_file = SeedFile(read.name, read.sha256, read.page, read.body_html, read.fingerprint)
+                    to_import.append((read.path, seed_file))
             for path, outcome in self.write(importer, to_import, tally):
                 tally.count(outcome)
                 if outcome.held_for_review:
