@@ -9,6 +9,7 @@ import re
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -157,17 +158,23 @@ def parse_file_bytes(data, *, source):
 
 def read_groups(seed_paths, *, size, known_hashes, max_bytes, lookahead=2):
     """Groups of ReadFile for ``seed_paths`` in order, read and parsed in a worker process
-    while the caller writes the previous group. ``known_hashes(names)`` returns the recorded
-    hash of each name. At most ``lookahead`` groups wait in memory, however many files there
-    are."""
+    while the caller writes the previous group; the first group is read here while the worker
+    starts, so that the caller can write it sooner. ``known_hashes(names)`` returns the
+    recorded hash of each name. At most ``lookahead`` groups wait in memory, however many files
+    there are."""
     groups = _batched(seed_paths, size)
+    first = next(groups, None)
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as worker:
-        pending = []
+
+        def submit(group):
+            return worker.submit(read_group, group, known_hashes([seed_path.name for seed_path in group]), max_bytes)
+
+        pending = [submit(group) for group in islice(groups, lookahead)]
+        if first is not None:
+            yield read_group(first, known_hashes([seed_path.name for seed_path in first]), max_bytes)
         for group in groups:
-            hashes = known_hashes([seed_path.name for seed_path in group])
-            pending.append(worker.submit(read_group, group, hashes, max_bytes))
-            if len(pending) > lookahead:
-                yield pending.pop(0).result()
+            pending.append(submit(group))
+            yield pending.pop(0).result()
         while pending:
             yield pending.pop(0).result()
 
