@@ -84,11 +84,9 @@ def record_import(*, created, updated, ticker_items=()):
     from .tasks import check_state, dispatch_event
 
     now = timezone.now()
-    checks = [
-        (check_state.using(run_after=item.expires_at), ("ticker_item", item.pk))
-        for item in ticker_items
-        if item.expires_at is not None and item.expires_at > now
-    ]
+    ending = [item for item in ticker_items if item.expires_at is not None and item.expires_at > now]
+    check_at = {moment: check_state.using(run_after=moment) for moment in {item.expires_at for item in ending}}
+    checks = [(check_at[item.expires_at], ("ticker_item", item.pk)) for item in ending]
     subscribed = WebhookSubscription.objects.filter(active=True).values_list("events", flat=True)
     wanted_types = {event_type for events in subscribed for event_type in events}
     events = []
