@@ -404,9 +404,9 @@ def insert_objects(objs):
 def insert_rows(model, names, rows):
     """Insert ``rows`` into ``model``'s table, each a list of values ready for the database,
     one for each field in ``names``; returns their primary keys. ``bulk_create`` builds each
-    statement value by value and sends SQLite 999 parameters at a time; this sends SQLite
-    statements as long as it takes, and PostgreSQL the rows by COPY, their keys drawn from
-    the table's sequence first."""
+    statement value by value and sends SQLite 999 parameters at a time (33 articles); this
+    sends SQLite up to 64 rows a statement, and PostgreSQL the rows by COPY, their keys drawn
+    from the table's sequence first."""
     if not rows:
         return []
     meta = model._meta
@@ -425,7 +425,8 @@ def insert_rows(model, names, rows):
                 for pk, row in zip(pks, rows, strict=True):
                     copy.write_row([pk, *row])
             return pks
-        most = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(names)
+        # 64 rows at most: each statement SQLite keeps prepared grows with its rows.
+        most = min(64, connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(names))
         placeholders = f"({', '.join(['%s'] * len(names))})"
         pks = []
         for chunk in _power_of_two_chunks(rows, most):
