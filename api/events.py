@@ -82,8 +82,12 @@ def record_import(*, created, updated, ticker_items=()):
     An import never changes an existing article's status or times, so an updated article public
     now was public before. Called inside the import's transaction; an event the signals already
     made in it (an update through ``save()``) is not made twice. Returns the events made."""
-    for item in ticker_items:
-        _check_at("ticker_item", item.pk, item.expires_at)
+    from .tasks import check_state, dispatch_event
+
+    now = timezone.now()
+    ending = [item for item in ticker_items if item.expires_at is not None and item.expires_at > now]
+    check_at = {moment: check_state.using(run_after=moment) for moment in {item.expires_at for item in ending}}
+    checks = [(check_at[item.expires_at], ("ticker_item", item.pk)) for item in ending]
     subscribed = WebhookSubscription.objects.filter(active=True).values_list("events", flat=True)
     wanted_types = {event_type for events in subscribed for event_type in events}
     events = []
@@ -93,9 +97,22 @@ def record_import(*, created, updated, ticker_items=()):
     if wanted_types & {Event.ARTICLE_PUBLISHED, Event.ARTICLE_UPDATED} and (created or updated):
         events += _article_import_events(wanted_types, created, updated)
     WebhookEvent.objects.bulk_create(events)
-    for event in events:
-        transaction.on_commit(lambda pk=event.pk: _dispatch_later(pk))
+    _enqueue_on_commit(checks + [(dispatch_event, (event.pk,)) for event in events])
     return events
+
+
+def _enqueue_on_commit(tasks):
+    """Enqueue ``tasks`` ((task, args) pairs) once the transaction commits, all in one
+    transaction: the database backend then commits once for an import's thousands of tasks
+    rather than once for each."""
+
+    def enqueue():
+        with transaction.atomic():
+            for task, args in tasks:
+                task.enqueue(*args)
+
+    if tasks:
+        transaction.on_commit(enqueue)
 
 
 def _article_import_events(wanted_types, created, updated):

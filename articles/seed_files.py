@@ -1,41 +1,63 @@
 """Finding and reading seed files for the importer: which files a run covers (and which it
-refuses before reading them), then bytes, SHA-256 and parse, for a group of files at a time.
-Pure Python with no Django imports, so a worker process can do it beside the process that
-writes to the database."""
+refuses before reading them), then bytes, SHA-256, parse, the body's sanitised HTML and the
+story's fingerprint, for a group of files at a time. Needs no Django settings or database, so
+a worker process can do it beside the process that writes to the database."""
 
 import hashlib
 import os
+import re
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 
+from .html import paragraphs_to_html
 from .ninjs_source import parse_ninjs_bytes
 from .seed_parser import SeedPage, SeedParseError, parse_seed_bytes
 
 SUFFIXES = (".txt", ".json")  # text pages and ninjs items
 
 
-@dataclass(frozen=True)
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
+
+
+def story_fingerprint(headline, byline):
+    """The identity of a story: the same headline and byline under any file name, whatever the
+    case, spacing, quote style or Unicode form, is the same story."""
+
+    def normalise(text):
+        text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).casefold()
+        return re.sub(r"\s+", " ", text).strip()
+
+    return hashlib.sha256(f"{normalise(headline)}\x1f{normalise(byline)}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
 class SeedPath:
     """A file to import. ``name`` is its path relative to the folder named on the command line
     (for a file named itself: its file name), which identifies it from one import to the next;
-    ``refusal`` says why it is refused without being read."""
+    ``refusal`` says why it is refused without being read. ``path`` is a string: a Path object
+    for each of a 100,000 files would hold the run's peak memory some 50 MB higher."""
 
-    path: Path
+    path: str
     name: str
     refusal: str | None = None
 
 
 @dataclass(frozen=True)
 class ReadFile:
-    """One file as read: ``page`` when it parsed, ``error`` when it was refused, neither when
-    it is unchanged since it was last imported."""
+    """One file as read: ``page`` (with its body as sanitised HTML, ``body_html``, and the
+    story's ``fingerprint``) when it parsed, ``error`` when it was refused, neither when it is
+    unchanged since it was last imported."""
 
-    path: Path
+    path: str
     name: str
     sha256: str
     page: SeedPage | None = None
+    body_html: str = ""
+    fingerprint: str = ""
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -56,7 +78,7 @@ def find_seed_files(paths):
         if given.is_dir():
             found = _walk(given)
         elif given.is_file():
-            found = [SeedPath(given, given.name)]
+            found = [SeedPath(str(given), given.name)]
         else:
             raise FileNotFoundError(f"{given} is neither a file nor a folder.")
         for seed_path in found:
@@ -77,17 +99,18 @@ def _walk(folder):
     for directory, subdirectories, files in os.walk(folder):
         directory = Path(directory)
         for name in subdirectories:
-            if (directory / name).is_symlink() and not _inside((directory / name).resolve(), root):
-                found.append(SeedPath(directory / name, (directory / name).relative_to(folder).as_posix(), _LEAVES))
+            path = directory / name
+            if path.is_symlink() and not _inside(path.resolve(), root):
+                found.append(SeedPath(str(path), path.relative_to(folder).as_posix(), _LEAVES))
         for name in files:
             path = directory / name
             if not name.lower().endswith(SUFFIXES):
                 continue
             relative = path.relative_to(folder).as_posix()
             if path.is_symlink() and not _inside(path.resolve(), root):
-                found.append(SeedPath(path, relative, _LEAVES))
+                found.append(SeedPath(str(path), relative, _LEAVES))
             elif path.is_file():
-                found.append(SeedPath(path, relative))
+                found.append(SeedPath(str(path), relative))
     return sorted(found, key=lambda seed_path: seed_path.name)
 
 
@@ -123,7 +146,9 @@ def read_group(seed_paths, known_hashes, max_bytes):
         except SeedParseError as error:
             results.append(ReadFile(path, name, sha256, error=str(error)))
         else:
-            results.append(ReadFile(path, name, sha256, page=page, warnings=warnings))
+            body_html = paragraphs_to_html(page.body)
+            fingerprint = story_fingerprint(page.headline, page.byline)
+            results.append(ReadFile(path, name, sha256, page, body_html, fingerprint, warnings=warnings))
     return results
 
 
@@ -135,17 +160,23 @@ def parse_file_bytes(data, *, source):
 
 def read_groups(seed_paths, *, size, known_hashes, max_bytes, lookahead=2):
     """Groups of ReadFile for ``seed_paths`` in order, read and parsed in a worker process
-    while the caller writes the previous group. ``known_hashes(names)`` returns the recorded
-    hash of each name. At most ``lookahead`` groups wait in memory, however many files there
-    are."""
+    while the caller writes the previous group; the first group is read here while the worker
+    starts, so that the caller can write it sooner. ``known_hashes(names)`` returns the
+    recorded hash of each name. At most ``lookahead`` groups wait in memory, however many files
+    there are."""
     groups = _batched(seed_paths, size)
+    first = next(groups, None)
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as worker:
-        pending = []
+
+        def submit(group):
+            return worker.submit(read_group, group, known_hashes([seed_path.name for seed_path in group]), max_bytes)
+
+        pending = [submit(group) for group in islice(groups, lookahead)]
+        if first is not None:
+            yield read_group(first, known_hashes([seed_path.name for seed_path in first]), max_bytes)
         for group in groups:
-            hashes = known_hashes([seed_path.name for seed_path in group])
-            pending.append(worker.submit(read_group, group, hashes, max_bytes))
-            if len(pending) > lookahead:
-                yield pending.pop(0).result()
+            pending.append(submit(group))
+            yield pending.pop(0).result()
         while pending:
             yield pending.pop(0).result()
 

@@ -1,16 +1,14 @@
 """Writes that span several models. The importer's pages become rows here and nowhere else."""
 
-import hashlib
 import json
-import re
-import unicodedata
+import sqlite3
 from dataclasses import dataclass
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -19,6 +17,7 @@ from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options  # the fields reversion records
 
 from api.events import record_import
+from articles.seed_files import story_fingerprint
 from articles.seed_parser import SeedPage
 from authors.models import Author
 from breaking.models import Ticker, TickerItem
@@ -32,28 +31,26 @@ BREAKING_NEWS = "breaking-news"
 # What the importer writes to an article; the body is sanitised HTML built from plain text.
 IMPORTED_FIELDS = {"headline", "credit_line", "source_name", "previous_headline", "next_headline", "status"}
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
-
-
-def story_fingerprint(headline, byline):
-    """The identity of a story: the same headline and byline under any file name, whatever the
-    case, spacing, quote style or Unicode form, is the same story."""
-
-    def normalise(text):
-        text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).casefold()
-        return re.sub(r"\s+", " ", text).strip()
-
-    return hashlib.sha256(f"{normalise(headline)}\x1f{normalise(byline)}".encode()).hexdigest()
-
 
 @dataclass(frozen=True)
 class SeedFile:
     """A parsed page and the file it came from; ``name`` is the file's path relative to the
-    folder it was imported from, which identifies it from one import to the next."""
+    folder it was imported from, which identifies it from one import to the next.
+    ``body_html`` is the page's body as sanitised HTML and ``fingerprint`` the story's identity
+    (story_fingerprint): the worker that reads the files makes them beside the process that
+    writes (articles.seed_files); they are made here if not given."""
 
     name: str
     sha256: str
     page: SeedPage
+    body_html: str | None = None
+    fingerprint: str | None = None
+
+    def __post_init__(self):
+        if self.body_html is None:
+            object.__setattr__(self, "body_html", paragraphs_to_html(self.page.body))
+        if self.fingerprint is None:
+            object.__setattr__(self, "fingerprint", story_fingerprint(self.page.headline, self.page.byline))
 
 
 @dataclass
@@ -148,7 +145,7 @@ class SeedImporter:
         return outcomes
 
     def _write_articles(self, files, now):
-        fingerprints = [story_fingerprint(file.page.headline, file.page.byline) for file in files]
+        fingerprints = [file.fingerprint for file in files]
         by_fingerprint = Article.objects.in_bulk(fingerprints, field_name="fingerprint")
         by_source = {
             source.name: source.article
@@ -158,7 +155,7 @@ class SeedImporter:
         for file, fingerprint in zip(files, fingerprints, strict=True):
             content = {
                 "headline": file.page.headline,
-                "body": paragraphs_to_html(file.page.body),
+                "body": file.body_html,
                 "credit_line": file.page.byline or "",
                 "source_name": file.page.publisher or "",
                 "previous_headline": file.page.previous or "",
@@ -187,7 +184,7 @@ class SeedImporter:
                     reversion.set_comment(f"Imported from {file.name}")
                     outcomes.append(ImportOutcome(file.name, _update(article, content), article))
         _assign_slugs(new_articles)
-        Article.objects.bulk_create(new_articles)
+        insert_objects(new_articles)
         return outcomes
 
     def _write_bylines(self, files, outcomes):
@@ -205,7 +202,7 @@ class SeedImporter:
         for author in new_authors.values():
             author.slug = unique_slug(author, author.name, fallback="author")
             _validate(author)
-        Author.objects.bulk_create(new_authors.values())
+        insert_objects(list(new_authors.values()))
         self._authors.update(new_authors)
 
         existing = set(
@@ -222,7 +219,7 @@ class SeedImporter:
             if (outcome.article.pk, known.pk) not in existing:
                 existing.add((outcome.article.pk, known.pk))
                 bylines.append(ArticleAuthor(article=outcome.article, author=known, role=ArticleAuthor.Role.WRITER))
-        return ArticleAuthor.objects.bulk_create(bylines)
+        return insert_objects(bylines)
 
     def _write_ticker_items(self, files, outcomes, now):
         """One live "Breaking News" item per distinct text, expiring after ``ticker_lifetime``
@@ -240,23 +237,31 @@ class SeedImporter:
                     items.append(item)
                     self._ticker_texts.add(text)
                     outcome.ticker_items_created += 1
-        return TickerItem.objects.bulk_create(items)
+        return insert_objects(items)
 
     def _write_source_files(self, files, outcomes, now):
-        records = {
-            file.name: SourceFile(name=file.name, sha256=file.sha256, article=outcome.article, imported_at=now)
-            for file, outcome in zip(files, outcomes, strict=True)
-        }
-        existing = SourceFile.objects.filter(name__in=list(records)).in_bulk(field_name="name")
+        """Record which file each article came from. A file whose article was created has no
+        record yet (had it one, its article would have been updated), so only the others are
+        looked up; new records are written as rows."""
+        imported = {file.name: (file.sha256, outcome) for file, outcome in zip(files, outcomes, strict=True)}
+        existing = SourceFile.objects.filter(
+            name__in=[name for name, (_, outcome) in imported.items() if outcome.result != "created"]
+        ).in_bulk(field_name="name")
         for name, record in existing.items():
-            record.sha256, record.article, record.imported_at, record.by_file_name = (
-                records[name].sha256,
-                records[name].article,
-                now,
-                False,
-            )
+            record.sha256, outcome = imported[name]
+            record.article, record.imported_at, record.by_file_name = outcome.article, now, False
         SourceFile.objects.bulk_update(existing.values(), ["sha256", "article", "imported_at", "by_file_name"])
-        SourceFile.objects.bulk_create([record for name, record in records.items() if name not in existing])
+        connection = connections[router.db_for_write(SourceFile)]
+        imported_at = SourceFile._meta.get_field("imported_at").get_db_prep_save(now, connection)
+        insert_rows(
+            SourceFile,
+            ["name", "sha256", "article", "imported_at", "by_file_name"],
+            [
+                [name, sha256, outcome.article.pk, imported_at, False]
+                for name, (sha256, outcome) in imported.items()
+                if name not in existing
+            ],
+        )
 
 
 def publishing_gate(article, *, page):
@@ -272,12 +277,11 @@ def publishing_gate(article, *, page):
     return " ".join(problems)
 
 
-def import_decision(page, *, status=Article.Status.PUBLISHED):
-    """(status, why it is held for review or "") that importing ``page`` as a new article
-    would give, without writing anything: what a dry run reports."""
-    article = Article(
-        headline=page.headline, body=paragraphs_to_html(page.body), credit_line=page.byline or "", status=status
-    )
+def import_decision(page, body_html, *, status=Article.Status.PUBLISHED):
+    """(status, why it is held for review or "") that importing ``page``, its body rendered as
+    ``body_html``, as a new article would give, without writing anything: what a dry run
+    reports."""
+    article = Article(headline=page.headline, body=body_html, credit_line=page.byline or "", status=status)
     held = publishing_gate(article, page=page) if status == Article.Status.PUBLISHED else ""
     return article.status, held
 
@@ -287,30 +291,31 @@ def record_first_revisions(articles, *, bylines, comments, at):
     articles, their authors loaded), as django-reversion would record it (one revision per
     article, so that reverting one never touches another), written with one query per table:
     reversion records one object at a time, which for a large import costs more than the
-    import itself."""
+    import itself. The revisions and versions are written as rows, never made model instances."""
     if not articles:
         return
-    revisions = Revision.objects.bulk_create(
-        [Revision(date_created=at, comment=comment[:1000]) for comment in comments]
-    )
+    connection = connections[router.db_for_write(Revision)]
+    created = Revision._meta.get_field("date_created").get_db_prep_save(at, connection)
+    revisions = insert_rows(Revision, ["date_created", "comment"], [[created, comment[:1000]] for comment in comments])
     revision_of = {article.pk: revision for article, revision in zip(articles, revisions, strict=True)}
     versions = []
     for model, objects in ((Article, articles), (ArticleAuthor, bylines)):
         content_type = ContentType.objects.get_for_model(model)
-        fields = reversion_options(model).fields
+        fields = frozenset(reversion_options(model).fields)  # a tuple, which the serializer searches field by field
         for obj, data in zip(objects, serializers.serialize("python", objects, fields=fields), strict=True):
             versions.append(
-                Version(
-                    revision=revision_of[obj.pk if model is Article else obj.article_id],
-                    object_id=str(obj.pk),
-                    content_type=content_type,
-                    db=obj._state.db,
-                    format="json",
-                    serialized_data=json.dumps([data], cls=DjangoJSONEncoder, ensure_ascii=False),
-                    object_repr=str(obj),
-                )
+                [
+                    revision_of[obj.pk if model is Article else obj.article_id],
+                    str(obj.pk),
+                    content_type.pk,
+                    obj._state.db,
+                    "json",
+                    json.dumps([data], cls=DjangoJSONEncoder, ensure_ascii=False),
+                    str(obj),
+                ]
             )
-    Version.objects.bulk_create(versions)
+    columns = ["revision", "object_id", "content_type", "db", "format", "serialized_data", "object_repr"]
+    insert_rows(Version, columns, versions)
 
 
 def _update(article, content):
@@ -367,6 +372,82 @@ def link_navigation(articles):
             & Exists(others_with_headline)
         )
     Article.objects.filter(gains_a_link).update(**links)
+
+
+def insert_objects(objs):
+    """Insert ``objs``, new instances of one model, and give them their primary keys: what
+    ``bulk_create`` does, for the thousands of rows of an import. Returns ``objs``."""
+    if not objs:
+        return objs
+    meta = objs[0]._meta
+    connection = connections[router.db_for_write(meta.model)]
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    # Values the rows share (defaults, the import's time) are the same object row after row,
+    # and are prepared for the database once.
+    last = {field: (object(), None) for field in fields}
+    rows = []
+    for obj in objs:
+        row = []
+        for field in fields:
+            value = field.pre_save(obj, True)
+            previous, prepared = last[field]
+            if value is not previous:
+                prepared = field.get_db_prep_save(value, connection)
+                last[field] = value, prepared
+            row.append(prepared)
+        rows.append(row)
+    for obj, pk in zip(objs, insert_rows(meta.model, [field.name for field in fields], rows), strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objs
+
+
+def insert_rows(model, names, rows):
+    """Insert ``rows`` into ``model``'s table, each a list of values ready for the database,
+    one for each field in ``names``; returns their primary keys. ``bulk_create`` builds each
+    statement value by value and sends SQLite 999 parameters at a time (33 articles); this
+    sends SQLite up to 64 rows a statement, and PostgreSQL the rows by COPY, their keys drawn
+    from the table's sequence first."""
+    if not rows:
+        return []
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table, key = quote(meta.db_table), quote(meta.pk.column)
+    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            pks = [pk for (pk,) in cursor.fetchall()]
+            with cursor.cursor.copy(f"COPY {table} ({key}, {columns}) FROM STDIN") as copy:
+                for pk, row in zip(pks, rows, strict=True):
+                    copy.write_row([pk, *row])
+            return pks
+        # 64 rows at most: each statement SQLite keeps prepared grows with its rows.
+        most = min(64, connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(names))
+        placeholders = f"({', '.join(['%s'] * len(names))})"
+        pks = []
+        for chunk in _power_of_two_chunks(rows, most):
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} RETURNING {key}",
+                [value for row in chunk for value in row],
+            )
+            pks += [pk for (pk,) in cursor.fetchall()]
+        return pks
+
+
+def _power_of_two_chunks(rows, most):
+    """``rows`` in chunks of at most ``most`` rows, each a power of two long: statements of a
+    few lengths, which the sqlite3 module prepares once and keeps (128 of them, each with the
+    values it was last given), where a statement of every length would fill its cache."""
+    start = 0
+    while start < len(rows):
+        size = 1 << (min(most, len(rows) - start).bit_length() - 1)
+        yield rows[start : start + size]
+        start += size
 
 
 def _validate(instance, fields=None):

@@ -195,6 +195,21 @@ def test_previous_and_next_become_links_in_any_import_order(tmp_path, order):
     assert third.next_article is None
 
 
+def test_an_import_of_several_groups_reads_the_later_ones_in_a_worker_and_links_across_them(tmp_path, monkeypatch):
+    from articles.management.commands import import_seeds
+
+    monkeypatch.setattr(import_seeds, "GROUP_SIZE", 1)
+    for name, text in CHAIN:
+        write(tmp_path, name, text)
+    write(tmp_path, "zero.txt", "")
+    out, _ = run(tmp_path, expect_exit=1)
+    assert "Files found: 4. Articles created: 3," in summary(out)
+    first, second, third = (Article.objects.get(headline=f"{n} story") for n in ("First", "Second", "Third"))
+    assert (first.next_article, second.previous_article, second.next_article) == (second, first, third)
+    assert third.previous_article == second
+    assert sorted(SourceFile.objects.values_list("name", flat=True)) == ["one.txt", "three.txt", "two.txt"]
+
+
 def test_unresolved_navigation_keeps_the_headline(tmp_path):
     run(write(tmp_path, "a.txt", page("Lonely story", byline="A", previous="Never imported")))
     article = Article.objects.get()

@@ -126,7 +126,8 @@ class Command(BaseCommand):
                     self.refuse(tally, read.path, read.error)
                 else:
                     self.warn(read.warnings)
-                    to_import.append((read.path, SeedFile(name=read.name, sha256=read.sha256, page=read.page)))
+                    seed_file = SeedFile(read.name, read.sha256, read.page, read.body_html, read.fingerprint)
+                    to_import.append((read.path, seed_file))
             for path, outcome in self.write(importer, to_import, tally):
                 tally.count(outcome)
                 if outcome.held_for_review:
@@ -175,7 +176,7 @@ class Command(BaseCommand):
                 self.refuse(tally, read.path, read.error)
                 result = {"source": read.name, "error": read.error}
             else:
-                would_get, held = import_decision(read.page, status=status)
+                would_get, held = import_decision(read.page, read.body_html, status=status)
                 warnings = read.warnings + (
                     [f"{read.name}: would be imported for review, not published: {held}"] if held else []
                 )
