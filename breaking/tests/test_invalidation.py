@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.tests.factories import make_article, make_section, make_user
+from articles.tests.test_sitemaps import read_index
 from breaking import services
 from breaking.invalidation import next_due
 from breaking.models import LiveStory
@@ -67,21 +68,24 @@ FRESH = [
     "/archive/",
     "/feeds/latest/",
     "/ticker.json",
-    "/sitemap-articles.xml",
 ]
 
 
 def test_posting_an_update_makes_stale_only_its_live_page_feeds_and_live_lists(
     client, scene, django_capture_on_commit_callbacks
 ):
-    for url in STALE + FRESH:
+    # The articles' sitemap part, as the index names it: its number follows the articles' ids,
+    # which on PostgreSQL earlier tests have used up.
+    fresh = FRESH + [part for part, _ in read_index(client) if part.startswith("/sitemap-articles")]
+    assert len(fresh) == len(FRESH) + 1
+    for url in STALE + fresh:
         assert client.get(url).status_code == 200, url
         assert queries_for(client, url)[1] == 0, url
 
     with django_capture_on_commit_callbacks(execute=True):
         services.post_update(story=scene, user=make_user("Editor"), title="Landfall at Port Ellis")
 
-    for url in FRESH:
+    for url in fresh:
         assert queries_for(client, url)[1] == 0, f"{url} was made stale"
     for url in STALE:
         _response, queries = queries_for(client, url)
