@@ -2,7 +2,6 @@
 running a live story, with a short form on its page to post an update."""
 
 import copy
-from datetime import timedelta
 
 from csp.constants import NONCE
 from csp.decorators import csp_update
@@ -24,7 +23,7 @@ from js_asset import Media
 from reversion.admin import VersionAdmin
 
 from articles.admin import TIPTAP_BASE_STYLE_HASH
-from newsroom.admin import FORMFIELD_OVERRIDES, NamedRowsFormSet, OfferedLookupsOnly, https_formfield
+from newsroom.admin import FORMFIELD_OVERRIDES, NamedRowsFormSet, OfferedLookupsOnly, ShowForForm, https_formfield
 from newsroom.dates import when
 
 from . import services
@@ -67,20 +66,10 @@ def quoted(items):
     return ", ".join(f"“{Truncator(item.text).chars(80)}”" for item in items)
 
 
-class BreakingItemForm(forms.ModelForm):
-    """The quickest way to post a breaking item: text, optional link, and how long it shows.
+class BreakingItemForm(ShowForForm):
+    """The quickest way to post a breaking item: text, optional link, and how long it shows."""
 
-    "Show for" sets the expiry from the start time, on a new item and on an existing one. On an
-    existing item it shows the item's lifetime, or its exact expiry when the lifetime is none of
-    the lengths offered. An expiry time typed in wins."""
-
-    HOURS = [1, 3, 6, 24]
-    NEVER, CUSTOM = "", "custom"
-    lasts = forms.ChoiceField(
-        label="Show for",
-        required=False,
-        help_text="Counted from the start time. An expiry time typed in under “Link and timing” wins.",
-    )
+    NO_END = "Never (remove it by hand)"
 
     class Meta:
         model = TickerItem
@@ -89,31 +78,9 @@ class BreakingItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(self.NEVER, "Never (remove it by hand)")]
-        choices += [(str(hours), f"{hours} hour{pluralize(hours)}") for hours in self.HOURS]
-        lasts = self._lasts(self.instance) if self.instance.pk else "3"
-        if lasts == self.CUSTOM:
-            choices.append((self.CUSTOM, f"Until {when(self.instance.expires_at)}"))
-        self.fields["lasts"].choices = choices
-        self.fields["lasts"].initial = lasts
-
-    def _lasts(self, item):
-        """The choice that shows how long ``item`` is set to show."""
-        if item.expires_at is None:
-            return self.NEVER
-        lifetimes = {timedelta(hours=hours): str(hours) for hours in self.HOURS}
-        return lifetimes.get(item.expires_at - item.starts_at, self.CUSTOM)
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if "lasts" not in cleaned_data or "expires_at" in self.changed_data:
-            return cleaned_data
-        lasts = cleaned_data["lasts"]
-        if lasts == self.CUSTOM:
-            return cleaned_data  # the exact expiry the item has
-        start = cleaned_data.get("starts_at") or timezone.now()
-        cleaned_data["expires_at"] = start + timedelta(hours=int(lasts)) if lasts else None
-        return cleaned_data
+        self.fields[
+            "lasts"
+        ].help_text = "Counted from the start time. An expiry time typed in under “Link and timing” wins."
 
 
 @admin.register(TickerItem)

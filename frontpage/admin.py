@@ -1,31 +1,21 @@
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from newsroom.admin import FORMFIELD_OVERRIDES, OfferedLookupsOnly
+from newsroom.admin import FORMFIELD_OVERRIDES, OfferedLookupsOnly, ShowForForm
+from newsroom.dates import when
 
 from .models import Placement
 
 
-def short_datetime(value):
-    return timezone.localtime(value).strftime("%d %b %Y %H:%M")
-
-
-class PlacementForm(forms.ModelForm):
+class PlacementForm(ShowForForm):
     """Choose the story, lead or pinned, and how long it stays: "Show for" sets the end time
     from the start time; an end time typed in wins."""
 
     HOURS = [1, 3, 6, 12, 24, 48]
-    UNTIL_REPLACED, CUSTOM = "", "custom"
-    lasts = forms.ChoiceField(
-        label="Show for",
-        required=False,
-        help_text="Counted from the start time. A pinned story needs an end; a lead story may lead until replaced.",
-    )
+    DEFAULT = "6"
+    NO_END = "Until replaced (lead story only)"
 
     class Meta:
         model = Placement
@@ -33,33 +23,15 @@ class PlacementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(self.UNTIL_REPLACED, "Until replaced (lead story only)")]
-        choices += [(str(hours), f"{hours} hour{pluralize(hours)}") for hours in self.HOURS]
-        lasts = self._lasts(self.instance) if self.instance.pk else "6"
-        if lasts == self.CUSTOM:
-            choices.append((self.CUSTOM, f"Until {short_datetime(self.instance.expires_at)}"))
-        self.fields["lasts"].choices = choices
-        self.fields["lasts"].initial = lasts
+        self.fields[
+            "lasts"
+        ].help_text = "Counted from the start time. A pinned story needs an end; a lead story may lead until replaced."
 
-    def _lasts(self, placement):
-        if placement.expires_at is None:
-            return self.UNTIL_REPLACED
-        lengths = {timedelta(hours=hours): str(hours) for hours in self.HOURS}
-        return lengths.get(placement.expires_at - placement.starts_at, self.CUSTOM)
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if "lasts" not in cleaned_data or "expires_at" in self.changed_data:
-            return cleaned_data
-        lasts = cleaned_data["lasts"]
-        if lasts == self.CUSTOM:
-            return cleaned_data
+    def may_last(self, cleaned_data, lasts):
         if not lasts and cleaned_data.get("place") == Placement.Place.PINNED:
             self.add_error("lasts", "A pinned story needs an end: choose how long it stays pinned.")
-            return cleaned_data
-        start = cleaned_data.get("starts_at") or timezone.now()
-        cleaned_data["expires_at"] = start + timedelta(hours=int(lasts)) if lasts else None
-        return cleaned_data
+            return False
+        return True
 
 
 class PositionsFormSet(forms.BaseModelFormSet):
@@ -124,11 +96,11 @@ class PlacementAdmin(OfferedLookupsOnly, admin.ModelAdmin):
 
     @admin.display(description="start time", ordering="starts_at")
     def start_time(self, placement):
-        return short_datetime(placement.starts_at)
+        return when(placement.starts_at)
 
     @admin.display(description="end time", ordering="expires_at")
     def end_time(self, placement):
-        return short_datetime(placement.expires_at) if placement.expires_at else "Until replaced"
+        return when(placement.expires_at) if placement.expires_at else "Until replaced"
 
     @admin.action(description="End now (take off the home page)", permissions=["change"])
     def end_now(self, request, queryset):

@@ -1,11 +1,17 @@
 """Admin defaults shared by every app."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.text import capfirst
+
+from .dates import when
 
 
 class SplitDateTimeField(forms.SplitDateTimeField):
@@ -95,3 +101,48 @@ class RefuseNulBytesMiddleware:
             )
             or "\x00" in request.path_info
         )
+
+
+class ShowForForm(forms.ModelForm):
+    """A model form with "Show for": how long the object shows, counted from its ``starts_at``,
+    which sets its ``expires_at`` (on a new object and on an existing one; an expiry typed in
+    wins). An existing object shows its lifetime, or its exact expiry when that is none of the
+    lengths offered. Subclasses name the lengths (``HOURS``), the default and what no end means."""
+
+    HOURS = [1, 3, 6, 24]
+    DEFAULT = "3"
+    NO_END = "Never"
+    NO_END_VALUE, CUSTOM = "", "custom"
+    lasts = forms.ChoiceField(label="Show for", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(self.NO_END_VALUE, self.NO_END)]
+        choices += [(str(hours), f"{hours} hour{pluralize(hours)}") for hours in self.HOURS]
+        lasts = self._lasts(self.instance) if self.instance.pk else self.DEFAULT
+        if lasts == self.CUSTOM:
+            choices.append((self.CUSTOM, f"Until {when(self.instance.expires_at)}"))
+        self.fields["lasts"].choices = choices
+        self.fields["lasts"].initial = lasts
+
+    def _lasts(self, shown):
+        """The choice that shows how long ``shown`` is set to show."""
+        if shown.expires_at is None:
+            return self.NO_END_VALUE
+        lifetimes = {timedelta(hours=hours): str(hours) for hours in self.HOURS}
+        return lifetimes.get(shown.expires_at - shown.starts_at, self.CUSTOM)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "lasts" not in cleaned_data or "expires_at" in self.changed_data:
+            return cleaned_data
+        lasts = cleaned_data["lasts"]
+        if lasts == self.CUSTOM or not self.may_last(cleaned_data, lasts):
+            return cleaned_data  # the exact expiry it has, or an error beside the field
+        start = cleaned_data.get("starts_at") or timezone.now()
+        cleaned_data["expires_at"] = start + timedelta(hours=int(lasts)) if lasts else None
+        return cleaned_data
+
+    def may_last(self, cleaned_data, lasts):
+        """Whether ``lasts`` may be chosen with the rest of ``cleaned_data`` (add the error if not)."""
+        return True
