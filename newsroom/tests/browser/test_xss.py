@@ -151,9 +151,13 @@ class Browser:
             self.dialogs.append(dialog.message)
             dialog.dismiss()
 
-    def open(self, path, shows=()):
+    def open(self, path, shows=(), ready=None):
+        """Open ``path`` and check it; ``ready`` is a selector to wait for first, for pages a
+        second document replaces after loading (a feed, once its XSLT has made the page)."""
         response = self.page.goto(path)
         assert response.ok, f"{path}: {response.status}"
+        if ready:
+            self.page.locator(ready).first.wait_for()
         self.check(path, shows)
 
     def check(self, where, shows=()):
@@ -444,7 +448,7 @@ def check_public_pages(reader, written, imported):
         f"/feeds/sections/{section.slug}/",
         f"/feeds/authors/{author.slug}/atom/",
     ]:
-        reader.open(path)
+        reader.open(path, ready="h1")
 
 
 def check_ticker_refresh(reader, editor, written):
