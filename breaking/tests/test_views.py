@@ -6,16 +6,17 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from articles.tests.factories import make_article, make_author
 from breaking.models import LiveStory, TickerItem
-from breaking.views import POLLED_UPDATES, TICKER_LENGTH, UPDATES_PER_PAGE
+from breaking.views import POLLED_UPDATES, TICKER_LENGTH, UPDATES_PER_PAGE, ticker_items
 from newsroom.tests.standards import schema_org_problems
 
-from .factories import make_live_story, make_ticker_item, make_update
+from .factories import breaking_news, make_live_story, make_ticker_item, make_update
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +227,36 @@ def test_ticker_links_to_a_live_page(client):
     make_ticker_item(text="Follow the storm live", live_story=story)
     assert client.get("/ticker.json").json()["items"][0]["url"] == "/live/storm/"
     assert '<a href="/live/storm/">Follow the storm live</a>' in client.get("/").text
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's virtual machine steps")
+def test_the_ticker_reads_its_items_in_running_order_and_stops_at_the_bar_length():
+    """Every page reads the ticker: with hundreds of live items (an import makes them) it reads
+    the first TICKER_LENGTH in running order, not every item that has started, then sorts."""
+    ticker, now = breaking_news(), timezone.now()
+
+    def add(count, **fields):
+        TickerItem.objects.bulk_create(
+            TickerItem(ticker=ticker, text=f"Item {number}", starts_at=now - timedelta(minutes=number + 1), **fields)
+            for number in range(count)
+        )
+
+    def steps():
+        counted = [0]
+
+        def count():
+            counted[0] += 1
+
+        connection.ensure_connection()
+        connection.connection.set_progress_handler(count, 100)
+        try:
+            items = ticker_items()
+        finally:
+            connection.connection.set_progress_handler(None, 0)
+        assert len(items) == TICKER_LENGTH
+        return counted[0]
+
+    add(TICKER_LENGTH)
+    few = steps()
+    add(600, expires_at=now + timedelta(hours=1))
+    assert steps() < 3 * few + 20
