@@ -3,11 +3,13 @@ from datetime import date, datetime
 
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 
-from authors.models import Author
+from newsroom.prepared import PreparedList
 
-from .models import Article, Section
+from . import listing
+from .models import Article
 from .search import headline_matches
 
 
@@ -30,27 +32,45 @@ class DateInput(forms.DateInput):
         return value
 
 
+class PublicSlugField(forms.Field):
+    """A choice of one of the objects readers may see now, by its slug, found by ``lookup(slug,
+    at)`` (a prepared query of articles/listing.py): one indexed query, with none of the
+    queryset a ``ModelChoiceField`` builds for each form. The options are written by the
+    archive view, from the same definition of public."""
+
+    default_error_messages = {
+        "invalid_choice": "Select a valid choice. That choice is not one of the available choices.",
+    }
+
+    def __init__(self, *, lookup, **kwargs):
+        self.lookup = lookup
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        # No slug is longer (articles.Section, authors.Author): a longer value is looked up not at all.
+        found = len(value) <= 200 and self.lookup(slug=value, at=timezone.now())
+        if not found:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found[0]
+
+
+class PublicSlugFilter(django_filters.Filter):
+    field_class = PublicSlugField
+
+
 class ArchiveFilter(django_filters.FilterSet):
     """The archive's filters. Choices come from the database, never from the request, so no
     user-supplied field name reaches the ORM."""
 
     # Words in the headline or summary, in any form ("prices" finds "price"), through an index.
     q = django_filters.CharFilter(label="Words", method="filter_text", max_length=200)
-    author = django_filters.ModelChoiceFilter(
-        label="Author",
-        field_name="bylines__author",
-        # Only authors and sections with a public article: another's slug is an invalid choice,
-        # whose name the page never shows (the options are the archive view's author_choices).
-        queryset=lambda request: Author.objects.published(),
-        to_field_name="slug",
-        empty_label="Any author",
-    )
-    section = django_filters.ModelChoiceFilter(
-        label="Section",
-        queryset=lambda request: Section.objects.published(),
-        to_field_name="slug",
-        empty_label="Any section",
-    )
+    # Only authors and sections with a public article: another's slug is an invalid choice,
+    # whose name the page never shows (the options are the archive view's author_choices).
+    author = PublicSlugFilter(label="Author", field_name="bylines__author", lookup=listing.public_author)
+    section = PublicSlugFilter(label="Section", lookup=listing.public_section)
     published_after = django_filters.DateFilter(
         label="Published from", field_name="published_at__date", lookup_expr="gte", widget=DateInput
     )
@@ -61,6 +81,33 @@ class ArchiveFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = ["q", "author", "section", "published_after", "published_before"]
+
+    @classmethod
+    def get_form_class_once(cls):
+        """The form class, made once: its fields hold no queryset (and no time)."""
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = type(
+                f"{cls.__name__}Form",
+                (cls._meta.form,),
+                {name: filter_.field for name, filter_ in cls.base_filters.items()},
+            )
+        return cls._form_class
+
+    def get_form_class(self):
+        return self.get_form_class_once()
+
+    def prepared_list(self, at):
+        """The filtered articles as a prepared list, for the filters most asked for (an author,
+        a section or none); None for the others, which stay querysets (``qs``)."""
+        data = self.form.cleaned_data if self.is_bound else {}
+        used = {name for name, value in data.items() if value not in (None, "")}
+        if not used:
+            return PreparedList(listing.latest, at=at)
+        if used == {"author"}:
+            return PreparedList(listing.by_author, author=data["author"].pk, at=at)
+        if used == {"section"}:
+            return PreparedList(listing.in_section, section=data["section"].pk, at=at)
+        return None
 
     def filter_text(self, queryset, name, value):
         return headline_matches(queryset, value)

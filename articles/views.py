@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from django.db.models import JSONField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
@@ -13,12 +13,14 @@ from newsroom.cache import cached_for_content, shows
 from newsroom.fragments import render_fragment
 from newsroom.http import LastModifiedMixin
 from newsroom.pagination import BoundedPaginator
-from newsroom.prepared import prepared, set_prefetched
+from newsroom.prepared import PreparedList, prepared, set_prefetched
 from newsroom.renditions import crops, responsive_image
 
+from . import listing
 from .cards import FIRST_ROW, with_cards
 from .filters import ArchiveFilter
-from .models import Article, ArticleAuthor, Correction, Section, SlugRedirect
+from .listing import CARD_FIELDS, SECTION_FIELDS
+from .models import Article, ArticleAuthor, Correction, SlugRedirect
 from .structured_data import news_article
 
 MORE_TOP_READS = 5
@@ -31,11 +33,6 @@ ARTICLE_PAGE_FIELDS = (
     *("lead_image_credit", "status", "published_at", "expires_at", "updated_at"),
     *("previous_article", "next_article"),
 )
-CARD_FIELDS = (
-    *("headline", "slug", "dek", "section", "credit_line", "published_at", "updated_at"),
-    *("lead_image", "lead_image_width", "lead_image_height", "lead_image_alt"),
-)
-SECTION_FIELDS = ("section__name", "section__slug", "section__order")
 BYLINE_FIELDS = (
     *("article", "role", "author__name", "author__slug", "author__job_title", "author__bio"),
     "author__updated_at",
@@ -99,15 +96,17 @@ def _neighbour(direction, at):
     then id, so articles published at the same instant are not skipped): its id, slug and
     headline as one subquery (``{direction}_neighbour``), a dict or None. One subquery per
     direction, not one per column: each costs the ORM about a millisecond to build."""
-    published = Article.objects.published(at)
-    at, pk = OuterRef("published_at"), OuterRef("pk")
+    then, pk = OuterRef("published_at"), OuterRef("pk")
     # The bound outside the OR is what lets the index scan start at this article rather than at
-    # the newest or oldest one.
+    # the newest or oldest one. An older article is public now if it is by this one's time.
     if direction == "previous":
-        candidates = published.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk), published_at__lte=at)
+        candidates = Article.objects.published(at, published_by=then)
+        candidates = candidates.filter(Q(published_at__lt=then) | Q(published_at=then, pk__lt=pk))
         candidates = candidates.order_by("-published_at", "-pk")
     else:
-        candidates = published.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk), published_at__gte=at)
+        candidates = Article.objects.published(at)
+        later = Q(published_at__gt=then) | Q(published_at=then, pk__gt=pk)
+        candidates = candidates.filter(later, published_at__gte=then)
         candidates = candidates.order_by("published_at", "pk")
     link = candidates.values(link=JSONObject(pk="pk", slug="slug", headline="headline"))[:1]
     return {f"{direction}_neighbour": Subquery(link, output_field=JSONField())}
@@ -207,7 +206,19 @@ def _navigation(article, direction):
     return None
 
 
-class SectionDetailView(LastModifiedMixin, ListView):
+class PreparedListMixin:
+    """For list views whose ``get_queryset`` gives a ``PreparedList``: the page's articles get
+    their bylines in one more query, then are named in the page cache and given their cards."""
+
+    def listed(self, articles):
+        articles = list(articles)
+        with_listed_bylines(articles)
+        shows_articles(self.request, articles)
+        with_cards(articles, eager=FIRST_ROW)
+        return articles
+
+
+class SectionDetailView(LastModifiedMixin, PreparedListMixin, ListView):
     """A section and its published articles, newest first, paginated."""
 
     template_name = "articles/section_detail.html"
@@ -216,18 +227,18 @@ class SectionDetailView(LastModifiedMixin, ListView):
     paginator_class = BoundedPaginator
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section.objects.published(), slug=self.kwargs["slug"])
-        return public_articles().filter(section=self.section)
+        at = timezone.now()
+        self.section = first_or_404(listing.public_section(slug=self.kwargs["slug"], at=at))
+        return PreparedList(listing.in_section, section=self.section.pk, at=at)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(section=self.section, **kwargs)
         shows(self.request, f"list:section:{self.section.pk}")
-        shows_articles(self.request, context["articles"])
-        with_cards(context["articles"], eager=FIRST_ROW)
+        context["articles"] = context["object_list"] = self.listed(context["object_list"])
         return context
 
 
-class ArchiveView(LastModifiedMixin, FilterView):
+class ArchiveView(LastModifiedMixin, PreparedListMixin, FilterView):
     """Every published article, filtered by text, author, section and date range. Invalid
     filter input shows the form's errors and an empty list. Like every list, it offers the
     first ``MAX_PAGES`` pages (newsroom/pagination.py); the dates reach further back."""
@@ -239,7 +250,17 @@ class ArchiveView(LastModifiedMixin, FilterView):
     strict = True
 
     def get_queryset(self):
-        return public_articles()
+        return listing.cards(Article.objects.published(self.at))
+
+    def get(self, request, *args, **kwargs):
+        self.at = timezone.now()
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.object_list = []
+        else:
+            self.object_list = self.filterset.prepared_list(self.at) or self.filterset.qs
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -255,11 +276,18 @@ class ArchiveView(LastModifiedMixin, FilterView):
             tags={"list:authors", "list:latest"},
         )
         context["author_choices"] = [("", "Any author"), *authors]
-        context["section_choices"] = [("", "Any section"), *Section.objects.published().values_list("slug", "name")]
+        sections = [(section.slug, section.name) for section in listing.public_sections(at=self.at)]
+        context["section_choices"] = [("", "Any section"), *sections]
         shows(self.request, "list:latest", "list:authors")
-        shows_articles(self.request, context["object_list"])
-        with_cards(context["object_list"], eager=FIRST_ROW)
+        context["object_list"] = self.listed(context["object_list"])
         return context
+
+
+def first_or_404(found):
+    """The one object a prepared lookup found, or a 404."""
+    if not found:
+        raise Http404("Nothing public at this address.")
+    return found[0]
 
 
 def more_top_reads_block(article_pk):

@@ -1,14 +1,14 @@
 from django.db.models import Count
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import ListView
 
-from articles.cards import FIRST_ROW, with_cards
+from articles import listing
 from articles.models import ArticleAuthor, public_at
-from articles.views import public_articles, shows_articles
+from articles.views import PreparedListMixin, first_or_404
 from newsroom.cache import shows
 from newsroom.http import LastModifiedMixin
 from newsroom.pagination import BoundedPaginator
+from newsroom.prepared import PreparedList
 
 from .models import Author
 
@@ -39,7 +39,7 @@ class AuthorListView(ListView):
         return {**context, "object_list": authors, "authors": authors}
 
 
-class AuthorDetailView(LastModifiedMixin, ListView):
+class AuthorDetailView(LastModifiedMixin, PreparedListMixin, ListView):
     """An author's page: photo, bio, links and their published articles, paginated."""
 
     template_name = "authors/author_detail.html"
@@ -48,12 +48,12 @@ class AuthorDetailView(LastModifiedMixin, ListView):
     paginator_class = BoundedPaginator
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author.objects.published(), slug=self.kwargs["slug"])
-        return public_articles().filter(bylines__author=self.author)
+        at = timezone.now()
+        self.author = first_or_404(listing.public_author(slug=self.kwargs["slug"], at=at))
+        return PreparedList(listing.by_author, author=self.author.pk, at=at)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(author=self.author, **kwargs)
         shows(self.request, f"author:{self.author.pk}", f"list:author:{self.author.pk}")
-        shows_articles(self.request, context["articles"])
-        with_cards(context["articles"], eager=FIRST_ROW)
+        context["articles"] = context["object_list"] = self.listed(context["object_list"])
         return context

@@ -33,6 +33,8 @@ class BoundedPaginator(Paginator):
         order does not change how many there are."""
         if isinstance(self.object_list, QuerySet):
             return self.object_list.order_by()[: self.limit + 1].count()
+        if hasattr(self.object_list, "count_upto"):  # newsroom.prepared.PreparedList
+            return self.object_list.count_upto(self.limit + 1)
         return len(self.object_list[: self.limit + 1])
 
     @property

@@ -17,6 +17,10 @@ would be frozen at the first call, and is refused. An argument that does not rea
 parameter of its own (``__in`` lists, ``LIKE`` patterns, values the SQL inlines) is refused too:
 such queries stay ordinary querysets. (django-prepared-queries does the same for Django 1.x
 and is no longer maintained.)
+
+Lists are read a page at a time (``query.page(offset, limit, ...)``, with ``LIMIT`` and
+``OFFSET`` as parameters) and counted up to a bound (``query.count_upto(limit, ...)``); a
+``PreparedList`` gives a paginator both.
 """
 
 import copy
@@ -54,15 +58,36 @@ class PreparedQuery:
         update_wrapper(self, build)
 
     def __call__(self, *args, **kwargs):
+        return self._run(PLAIN, *args, **kwargs)
+
+    def __deepcopy__(self, memo):
+        return self  # a function, shared like one (forms and filters deep-copy what they hold)
+
+    def page(self, offset, limit, /, *args, **kwargs):
+        """The rows ``offset`` to ``offset + limit`` of what the queryset holds, by the same
+        SQL whatever the page (``LIMIT`` and ``OFFSET`` are parameters too)."""
+        return self._run(PAGE, *args, window=(limit, offset), **kwargs)
+
+    def count_upto(self, limit, /, *args, **kwargs):
+        """How many rows the queryset holds, counted up to ``limit`` at most (so that counting
+        costs no more than reading that many)."""
+        return self._run(COUNT, *args, window=(limit,), **kwargs)
+
+    def _run(self, shape, *args, window=(), **kwargs):
         values = self.signature.bind(*args, **kwargs).arguments
         lengths = tuple(len(values[name]) for name, kind in self.arguments.items() if kind == LIST)
         if 0 in lengths:  # the ORM runs no query for "in an empty list"
-            return list(self.build(**values))
-        statement = self.statements.get(lengths) or self._prepare(lengths)
+            return shape.empty(self.build(**values), *window)
+        statement = self.statements.get((shape, lengths)) or self._prepare(shape, lengths)
         params = list(statement.params)
         for position, name, index in statement.slots:
             value = values[name] if index is None else values[name][index]
             params[position] = _adapt(statement.alias, value)
+        params += window
+        if shape is COUNT:
+            with connections[statement.alias].cursor() as cursor:
+                cursor.execute(statement.sql, params)
+                return cursor.fetchone()[0]
         compiler = copy.copy(statement.compiler)
         compiler.connection = connections[statement.alias]
         compiler.as_sql = lambda *args, **kwargs: (statement.sql, tuple(params))
@@ -71,18 +96,24 @@ class PreparedQuery:
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
-    def _prepare(self, lengths):
+    def _prepare(self, shape, lengths):
         """Build the queryset with two sets of markers and compare: only the arguments may differ."""
         with self.lock:
-            if lengths not in self.statements:
-                builds = (self._compile(self._markers(variant, lengths)) for variant in (1, 2))
-                self.statements[lengths] = self._compare(*builds)
-        return self.statements[lengths]
+            if (shape, lengths) not in self.statements:
+                builds = (self._compile(shape, self._markers(variant, lengths)) for variant in (1, 2))
+                self.statements[shape, lengths] = self._compare(*builds)
+        return self.statements[shape, lengths]
 
-    def _compile(self, markers):
+    def _compile(self, shape, markers):
         queryset = self.build(**markers).all()
+        if shape is not PLAIN and queryset.query.is_sliced:
+            raise ImproperlyConfigured(
+                f"{self.build.__qualname__}: a query asked for by pages or counted must not be sliced itself."
+            )
+        queryset = shape.queryset(queryset)
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
+        sql = shape.sql(sql)
         places = {}
         for name, marker in markers.items():
             for index, value in enumerate(marker) if isinstance(marker, list) else [(None, marker)]:
@@ -123,6 +154,24 @@ class PreparedQuery:
         return markers
 
 
+class PreparedList:
+    """What a prepared query holds for ``arguments``, as a paginator takes it: sliced, it reads
+    that page; counted, it counts up to the bound the paginator asks for (``count_upto``)."""
+
+    def __init__(self, query, **arguments):
+        self.query = query
+        self.arguments = arguments
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None or (index.start or 0) < 0 or index.stop is None:
+            raise TypeError("A prepared list is read by slices with a start and a stop.")
+        start = index.start or 0
+        return self.query.page(start, max(0, index.stop - start), **self.arguments)
+
+    def count_upto(self, limit):
+        return self.query.count_upto(limit, **self.arguments)
+
+
 class Statement:
     """A prepared query's SQL, its parameters with markers in the arguments' places (``slots``:
     position, argument name and index in a list argument or None), and the queryset and
@@ -147,6 +196,35 @@ def _adapt(alias, value):
         return connections[alias].ops.adapt_datetimefield_value(value)
     return value
 
+
+class Shape:
+    """What a call asks of the queryset: its rows (``PLAIN``), one page of them (``PAGE``, the
+    SQL ending in ``LIMIT %s OFFSET %s``) or how many there are up to a limit (``COUNT``)."""
+
+    def __init__(self, name, queryset, sql, empty):
+        self.name = name
+        self.queryset = queryset
+        self.sql = sql
+        self.empty = empty
+
+    def __repr__(self):
+        return f"<Shape {self.name}>"
+
+
+PLAIN = Shape("plain", lambda queryset: queryset, lambda sql: sql, lambda queryset: list(queryset))
+PAGE = Shape(
+    "page",
+    lambda queryset: queryset,
+    lambda sql: f"{sql} LIMIT %s OFFSET %s",
+    lambda queryset, limit, offset: list(queryset[offset : offset + limit]),
+)
+# Counted over the key alone, in no order: SQLite and PostgreSQL then count from an index.
+COUNT = Shape(
+    "count",
+    lambda queryset: queryset.order_by().values("pk"),
+    lambda sql: f"SELECT COUNT(*) FROM ({sql} LIMIT %s) counted",
+    lambda queryset, limit: queryset.order_by()[:limit].count(),
+)
 
 LIST = list[int]
 # Values no page asks for, one per argument (and item of a list argument) and build.

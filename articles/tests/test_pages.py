@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Correction, Section
+from articles.views import article_page
 from breaking.tests.factories import make_ticker_item
 from newsroom.tests.uploads import image_upload
 
@@ -569,3 +570,37 @@ def test_archive_words_are_found_through_the_headline_index():
     plan = headline_matches(Article.objects.all(), "oil prices").order_by().explain()
 
     assert "article_headline_words" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's virtual machine steps")
+def test_an_old_articles_neighbours_are_found_without_reading_the_articles_published_since():
+    """Each neighbour's index scan starts at the article's own time, not at "now": the oldest of
+    many articles costs what the newest does."""
+    now = timezone.now()
+    articles = Article.objects.bulk_create(
+        Article(
+            headline=f"Story {number}", slug=f"story-{number}", body="<p>Body.</p>", status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(hours=number + 1),
+        )
+        for number in range(400)
+    )  # fmt: skip
+    newest, oldest = articles[0], articles[-1]
+
+    def steps(article):
+        counted = [0]
+
+        def count():
+            counted[0] += 1
+
+        connection.ensure_connection()
+        connection.connection.set_progress_handler(count, 100)
+        try:
+            found = article_page(article.slug, now)
+        finally:
+            connection.connection.set_progress_handler(None, 0)
+        assert (found.previous_neighbour or {}).get("slug") == (
+            None if article is oldest else f"story-{articles.index(article) + 1}"
+        )
+        return counted[0]
+
+    assert steps(oldest) < 2 * steps(newest) + 20

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor
 from articles.tests.factories import make_article, make_author, make_section
-from newsroom.prepared import prepared, set_prefetched
+from newsroom.pagination import BoundedPaginator
+from newsroom.prepared import PreparedList, prepared, set_prefetched
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,50 @@ def test_set_prefetched_answers_the_related_manager_without_a_query(django_asser
     with django_assert_num_queries(0):
         assert [byline.author.name for byline in article.bylines.all()] == ["Bo"]
         assert list(article.corrections.all()) == []
+
+
+@prepared
+def in_section_by_headline(section: int, at: datetime):
+    return Article.objects.published(at).filter(section=section).only("headline").order_by("headline")
+
+
+def test_pages_and_counts_take_their_bounds_as_parameters(django_assert_num_queries):
+    energy, sport = make_section(name="Energy"), make_section(name="Sport")
+    for letter in "EDCBA":
+        make_article(headline=letter, section=energy)
+    make_article(headline="Z", section=sport)
+    now = timezone.now()
+
+    with django_assert_num_queries(1):
+        assert [a.headline for a in in_section_by_headline.page(0, 2, section=energy.pk, at=now)] == ["A", "B"]
+    assert [a.headline for a in in_section_by_headline.page(2, 2, section=energy.pk, at=now)] == ["C", "D"]
+    assert [a.headline for a in in_section_by_headline.page(4, 2, section=energy.pk, at=now)] == ["E"]
+    assert in_section_by_headline.page(0, 2, section=energy.pk, at=now - timedelta(hours=2)) == []
+    with django_assert_num_queries(1):
+        assert in_section_by_headline.count_upto(100, section=energy.pk, at=now) == 5
+    assert in_section_by_headline.count_upto(3, section=energy.pk, at=now) == 3  # counting stops at the bound
+    assert in_section_by_headline.count_upto(100, section=sport.pk, at=now) == 1
+    # One statement for each: the page and the bounds changed, the SQL did not.
+    assert {shape.name for shape, _ in in_section_by_headline.statements} == {"page", "count"}
+
+
+def test_a_paginator_reads_a_prepared_list_one_page_at_a_time(django_assert_num_queries):
+    section = make_section(name="Energy")
+    for number in range(45):
+        make_article(headline=f"Story {number:02}", section=section)
+    stories = PreparedList(in_section_by_headline, section=section.pk, at=timezone.now())
+
+    paginator = BoundedPaginator(stories, 20, max_pages=2)
+    with django_assert_num_queries(2):  # counted up to one past two pages, then page 2 read
+        page = paginator.page(2)
+        assert [article.headline for article in page.object_list] == [f"Story {n:02}" for n in range(20, 40)]
+    assert paginator.count == 41 and paginator.truncated and paginator.num_pages == 2
+
+
+def test_a_query_sliced_by_itself_cannot_be_asked_for_by_pages():
+    @prepared
+    def first_three(section: int):
+        return Article.objects.filter(section=section)[:3]
+
+    with pytest.raises(ImproperlyConfigured, match="must not be sliced"):
+        first_three.page(0, 2, section=1)
