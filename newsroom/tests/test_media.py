@@ -35,7 +35,7 @@ def test_an_upload_is_stored_and_served_as_the_image_it_really_is(
     assert response["Content-Type"] == content_type
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
-    assert "immutable" in response["Cache-Control"]
+    assert response["Cache-Control"] == "public, max-age=3600, s-maxage=0"
 
 
 def test_author_photos_get_names_of_ours_too(media_root):
