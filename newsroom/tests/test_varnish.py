@@ -319,10 +319,10 @@ def test_while_the_app_is_down_varnish_serves_the_pages_it_holds(edge):
 
 
 def test_varnish_holds_an_image_only_while_its_article_is_public(edge):
-    url = edge.shell(IMAGE.format(headline="Rig at dawn", fields='status="draft"')).split()[0]
+    url = edge.shell(IMAGE.format(headline="Rig at dawn", fields='status="draft"')).splitlines()[-1].split()[0]
     for _ in range(2):
         draft = get(edge, url)
-        assert (draft.status_code, draft.headers["X-Cache"]) == (404, "MISS")
+        assert (draft.status_code, draft.headers["X-Cache"]) in [(404, "MISS"), (404, "PASS")]
 
     edge.shell(PUBLICATION.format(slug="rig-at-dawn", status="published"))
     held(edge, url)
@@ -331,17 +331,18 @@ def test_varnish_holds_an_image_only_while_its_article_is_public(edge):
     assert 3500 < shared_max_age(image) <= 3600
 
     edge.shell(PUBLICATION.format(slug="rig-at-dawn", status="draft"))
-    unpublished = get(edge, url)
-    assert (unpublished.status_code, unpublished.headers["X-Cache"]) == (404, "MISS")
+    for _ in range(2):
+        unpublished = get(edge, url)
+        assert (unpublished.status_code, unpublished.headers["X-Cache"]) in [(404, "MISS"), (404, "PASS")]
 
 
 def test_varnish_keeps_no_image_past_its_article_s_expiry(edge):
     fields = "expires_at=timezone.now() + timedelta(seconds=8)"
-    url, expiry = edge.shell(IMAGE.format(headline="Tide at noon", fields=fields)).split()
+    url, expiry = edge.shell(IMAGE.format(headline="Tide at noon", fields=fields)).splitlines()[-1].split()
     held(edge, url)
     assert 0 < shared_max_age(get(edge, url)) <= float(expiry) - time.time() + 1
 
     time.sleep(max(0, float(expiry) - time.time()) + 0.5)
     # Not even the first request after it gets the copy held (as it would for a page).
     gone = get(edge, url)
-    assert (gone.status_code, gone.headers["X-Cache"]) == (404, "MISS")
+    assert (gone.status_code, gone.headers["X-Cache"]) in [(404, "MISS"), (404, "PASS")]
