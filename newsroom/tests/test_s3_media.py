@@ -1,23 +1,19 @@
 """Uploaded images and their renditions in a private S3-compatible bucket: moto's S3 server on
-loopback is the bucket, written by the storage, read over HTTP as a stranger would read it, and
-served to readers by the app only while the image is public."""
+loopback is the bucket (the ``bucket`` fixture, newsroom/tests/conftest.py), written by the
+storage, read over HTTP as a stranger would read it, and served to readers by the app only while
+the image is public."""
 
 import io
 import json
 import re
-import urllib.error
-import urllib.request
-import uuid
 from datetime import timedelta
 
-import boto3
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from articles.models import Article
@@ -31,55 +27,6 @@ from newsroom.tests.test_settings import PROD_ENV
 from newsroom.tests.uploads import jpeg_upload
 
 EDGE_SECONDS = 86_400
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint, settings, media_root):
-    """A new private bucket, as docs/deploy.md has it (no policy, no public ACL), made the default
-    storage with the options the settings give it. ``media_root`` is there to prove nothing
-    lands in it."""
-    name = f"media-{uuid.uuid4().hex}"
-    s3 = boto3.client(
-        "s3", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id="any", aws_secret_access_key="any"
-    )
-    s3.create_bucket(Bucket=name)
-    options = {"bucket_name": name, "endpoint_url": s3_endpoint, "region_name": "us-east-1", "location": ""}
-    options.update(access_key="any", secret_key="any")  # moto takes any keys
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "newsroom.storage.MediaStorage", "OPTIONS": options},
-    }
-    return Bucket(s3, name, f"{s3_endpoint}/{name}/")
-
-
-class Bucket:
-    def __init__(self, s3, name, address):
-        self.s3, self.name, self.address = s3, name, address
-
-    def keys(self):
-        return {item["Key"] for item in self.s3.list_objects_v2(Bucket=self.name).get("Contents", [])}
-
-    def read(self, key):
-        """(Content-Type, body) of an object, read with the app's keys."""
-        stored = self.s3.get_object(Bucket=self.name, Key=key)
-        return stored["ContentType"], stored["Body"].read()
-
-    def anonymous_status(self, key):
-        """The status a stranger gets asking the bucket for ``key`` at its own address."""
-        try:
-            with urllib.request.urlopen(self.address + key, timeout=10) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
 
 
 @pytest.fixture
