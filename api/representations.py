@@ -47,7 +47,7 @@ def live_ticker_items():
 
 def absolute(path, request=None):
     """``path`` as a full URL: on the request's host, or on SITE_URL (webhooks have no request).
-    MEDIA_URL may already be absolute (a bucket or CDN), and is then kept as it is."""
+    An address that is already absolute is kept as it is."""
     if request is not None:
         return request.build_absolute_uri(path)
     if path.startswith(("http://", "https://")):

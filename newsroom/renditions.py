@@ -66,9 +66,6 @@ def responsive_image(field, width, height, *, signed=False):
     except Exception:
         _remember_failure(field)
         return None
-    # Only the app checks the signature; a bucket's own signed addresses (AWS_QUERYSTRING_AUTH)
-    # would not survive another parameter.
-    signed = signed and settings.SERVE_MEDIA
     if signed:
         src = signed_url(src, field.name)
     webp = [signed_url(url, name) if signed else url for url, name in webp]

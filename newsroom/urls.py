@@ -18,6 +18,8 @@ SITEMAP_TAGS = ("list:latest", "cards")
 
 urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    # Uploaded images, local or in the bucket, each checked at every request (newsroom/media.py).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media"),
     path("ticker.json", cache_public_page(ticker_json, max_seconds=15), name="ticker"),
     path("healthz", views.healthz, name="healthz"),
     re_path(r"^_blocks/(?P<name>[a-z-]+)/(?P<argument>[0-9]*)$", block_page, name="block"),
@@ -46,6 +48,3 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("breaking.urls")),
 ]
-
-if settings.SERVE_MEDIA:
-    urlpatterns.insert(0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media"))

@@ -13,9 +13,10 @@ from django.utils import timezone
 from articles.models import Article
 from breaking.tests.factories import make_ticker_item
 from newsroom import cache
-from newsroom.tests.uploads import image_upload
+from newsroom.renditions import crops
+from newsroom.tests.uploads import image_upload, jpeg_upload
 
-from .factories import make_article, make_author, make_correction, make_section
+from .factories import HIDDEN_STATES, make_article, make_author, make_correction, make_hidden_article, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -286,7 +287,7 @@ def test_a_public_article_s_image_is_served_and_named_for_edge_caches(client, ne
     for url in [story.lead_image.url, *rendition_paths(client, story)]:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert "immutable" in response["Cache-Control"]
+        assert response["Cache-Control"] == "public, max-age=3600, s-maxage=0"
         assert response["Surrogate-Key"] == f"article:{story.pk}"
         assert response["Cache-Tag"] == f"article:{story.pk}"
 
@@ -349,3 +350,26 @@ def test_an_image_is_served_once_its_article_is_public_and_not_after(
     assert client.get(url).status_code == 404
     # The tag its public responses carry, which edge caches holding the image are sent.
     assert any(f"article:{article.pk}" in tags for tags in purged)
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_a_hidden_article_s_crops_are_not_served_at_their_address(client, media_root, fresh_cache, state):
+    # The shapes search engines and social sites show, made as the article's page makes them.
+    article = make_hidden_article(state, lead_image=jpeg_upload("rig.jpg", width=1000, height=750), lead_image_alt="A")
+    made = crops(article.lead_image, article.lead_image_width, article.lead_image_height)
+
+    assert set(made) == {"16x9", "4x3", "1x1"}
+    for crop in made.values():
+        assert (media_root / crop.url.removeprefix("/media/")).is_file()
+        response = client.get(crop.url)
+        assert (response.status_code, response["Cache-Control"]) == (404, "no-store"), crop.url
+
+
+@pytest.mark.parametrize(
+    "spelling", ["./{name}", "renditions/../{name}", "authors/../{name}", "articles/./{tail}", "articles//{tail}"]
+)
+def test_a_hidden_article_s_image_is_not_served_at_another_spelling_of_its_address(client, newsroom, spelling):
+    name = newsroom["draft"].lead_image.name
+    address = "/media/" + spelling.format(name=name, tail=name.removeprefix("articles/"))
+
+    assert client.get(address).status_code == 404

@@ -4,7 +4,8 @@
 # (EDGE_CACHE_SECONDS, sent as s-maxage); an edit purges the pages that show it by the tags the
 # app names in the xkey header (VARNISH_PURGE_URLS points the app here); the blocks pages share
 # are joined here from Edge Side Includes (EDGE_INCLUDES=1), so a new breaking item refreshes
-# one small object, not every page; and while the app fails, what is held is served for a day.
+# one small object, not every page; and while the app fails, what is held is served for a day
+# (but for images, which are held only while their article is public).
 #
 # Needs Debian's varnish (7.x) and varnish-modules (xkey). Set the backend and the purgers below.
 vcl 4.1;
@@ -91,6 +92,12 @@ sub vcl_backend_response {
     # it is answered with it while a fresh copy is fetched, and while the app fails it is
     # served as long as the failure lasts, up to that day.
     set beresp.grace = 24h;
+    # But not an uploaded image: it is public only while an article showing it is, and when the
+    # last of them expires no purge comes; the app's s-maxage ends then. No copy past it, not even
+    # while the app fails.
+    if (bereq.url ~ "^/media/") {
+        set beresp.grace = 0s;
+    }
     if (beresp.status >= 500 && bereq.is_bgfetch) {
         return (abandon);
     }

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -198,45 +197,37 @@ WHITENOISE_ROOT = BASE_DIR / "public"
 
 # Uploads and their renditions go to an S3-compatible bucket instead when AWS_STORAGE_BUCKET_NAME
 # is set (newsroom/storage.py). The keys are AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or
-# without them boto3's own chain (an instance or task role). Pages then link to the bucket, or
-# to AWS_S3_CUSTOM_DOMAIN (a CDN in front of it), and the app serves no media of its own.
+# without them boto3's own chain (an instance or task role). The bucket is private: readers get
+# every image from the app at MEDIA_URL (newsroom/media.py), which serves an article's images
+# only while it is public, wherever they are stored.
 MEDIA_BUCKET = env_str("AWS_STORAGE_BUCKET_NAME")
-# Serve MEDIA_ROOT from the app (newsroom/media.py), unless media is in a bucket or a proxy
-# serves the folder (SERVE_MEDIA=0).
-SERVE_MEDIA = not MEDIA_BUCKET and env_bool("SERVE_MEDIA", True)
-
-
-def bucket_origin(options):
-    """Where S3Storage.url() points, for img-src: a custom endpoint is addressed path-style
-    (<endpoint>/<bucket>/<name>), AWS itself by the bucket's host name (a name without dots)."""
-    if options["custom_domain"]:
-        return f"https://{options['custom_domain']}"
-    if options["endpoint_url"]:
-        url = urlsplit(options["endpoint_url"])
-        return f"{url.scheme}://{url.netloc}"
-    return f"https://{options['bucket_name']}.s3.amazonaws.com"
-
-
 if MEDIA_BUCKET:
     S3_OPTIONS = {
         "bucket_name": MEDIA_BUCKET,
         "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
         "region_name": env_str("AWS_S3_REGION_NAME") or None,
-        "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
         "location": env_str("AWS_LOCATION", ""),  # a key prefix, for a bucket shared with others
-        "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),  # expiring signed URLs: a private bucket
     }
     STORAGES["default"] = {"BACKEND": "newsroom.storage.MediaStorage", "OPTIONS": S3_OPTIONS}
+# Variables that let readers reach media some other way than through the app, which would serve
+# a draft's images to anyone with their address: refused rather than ignored, so that a
+# deployment still set up for them (a proxy serving MEDIA_ROOT, a public bucket behind a CDN)
+# is changed (docs/deploy.md, "Uploaded media").
+for retired in ("SERVE_MEDIA", "AWS_S3_CUSTOM_DOMAIN", "AWS_QUERYSTRING_AUTH"):
+    if env_str(retired):
+        raise ImproperlyConfigured(
+            f'{retired} is no longer read: the app serves every image itself (docs/deploy.md, "Uploaded media").'
+        )
 
 # Content Security Policy on every response (django-csp). Nothing inline runs or styles a page:
 # scripts and stylesheets are files under STATIC_URL. JSON-LD is data, which CSP leaves alone.
-# Uploads are served from this origin (MEDIA_URL is relative) or from the bucket's (above).
+# Uploads are served from this origin (MEDIA_URL), wherever they are stored.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *([bucket_origin(S3_OPTIONS)] if MEDIA_BUCKET else [])],
+        "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],

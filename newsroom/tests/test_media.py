@@ -8,6 +8,7 @@ from django.core.checks import run_checks
 from django.test import override_settings
 
 from articles.tests.factories import make_article, make_author
+from newsroom.renditions import responsive_image
 from newsroom.tests.uploads import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def test_an_upload_is_stored_and_served_as_the_image_it_really_is(
     assert response["Content-Type"] == content_type
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
-    assert "immutable" in response["Cache-Control"]
+    assert response["Cache-Control"] == "public, max-age=3600, s-maxage=0"
 
 
 def test_author_photos_get_names_of_ours_too(media_root):
@@ -67,3 +68,18 @@ def test_media_root_that_overlaps_code_templates_or_static_files_is_an_error(set
             assert "newsroom.E001" in {error.id for error in run_checks()}
     with override_settings(MEDIA_ROOT=tmp_path / "media"):
         assert "newsroom.E001" not in {error.id for error in run_checks()}
+
+
+@pytest.mark.parametrize("made", ["the image", "a rendition"])
+def test_an_image_is_checked_and_served_in_one_query(client, media_root, django_assert_num_queries, made):
+    article = make_article(lead_image=image_upload("photo.jpg"), lead_image_alt="A square")
+    url = article.lead_image.url
+    if made == "a rendition":
+        url = responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height)
+        url = url.webp_srcset.split()[0]
+
+    with django_assert_num_queries(1):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Surrogate-Key"] == f"article:{article.pk}"

@@ -1,68 +1,71 @@
-"""Uploaded images and their renditions in an S3-compatible bucket: moto's S3 server on loopback
-is the bucket, written by the storage and read over HTTP as a browser reads it."""
+"""Uploaded images and their renditions in a private S3-compatible bucket: moto's S3 server on
+loopback is the bucket (the ``bucket`` fixture, newsroom/tests/conftest.py), written by the
+storage, read over HTTP as a stranger would read it, and served to readers by the app only while
+the image is public."""
 
 import io
 import json
 import re
-import urllib.request
-import uuid
-from urllib.parse import urlsplit
+from datetime import timedelta
 
-import boto3
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from moto.server import ThreadedMotoServer
+from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
 from articles.tests.admin_forms import form_data
 from articles.tests.factories import make_article, make_author, make_user
+from newsroom.edge import purging
+from newsroom.renditions import crops, responsive_image
+from newsroom.tests.recorder import Recorder
 from newsroom.tests.test_renditions import picture_of
 from newsroom.tests.test_settings import PROD_ENV
 from newsroom.tests.uploads import jpeg_upload
 
-YEAR = "public, max-age=31536000, immutable"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+EDGE_SECONDS = 86_400
 
 
 @pytest.fixture
-def bucket(s3_endpoint, settings, media_root):
-    """A new bucket that anyone may read objects from, as docs/deploy.md has it, made the default
-    storage. Returns its objects' URL prefix; ``media_root`` is there to prove nothing lands in it."""
-    name = f"media-{uuid.uuid4().hex}"
-    s3 = boto3.client(
-        "s3", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id="any", aws_secret_access_key="any"
-    )
-    s3.create_bucket(Bucket=name)
-    public_read = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{name}/*"}
-    s3.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": [public_read]}))
-    options = {"bucket_name": name, "endpoint_url": s3_endpoint, "region_name": "us-east-1"}
-    options.update(access_key="any", secret_key="any")  # moto takes any keys
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "newsroom.storage.MediaStorage", "OPTIONS": options},
-    }
-    return f"{s3_endpoint}/{name}/"
+def edge(settings, monkeypatch):
+    """A stand-in Varnish that every purge is sent to, and an edge allowed to keep pages a day."""
+    recorder = Recorder().start()
+    settings.EDGE_PURGE_BACKENDS = [
+        {"BACKEND": "newsroom.edge.backends.VarnishBackend", "SERVERS": [recorder.url], "TIMEOUT": 1}
+    ]
+    settings.EDGE_CACHE_SECONDS = EDGE_SECONDS
+    monkeypatch.setattr(purging, "RESEND_MARGIN_SECONDS", 0.2)
+    yield recorder
+    purging.resends.wait()
+    recorder.stop()
 
 
-def fetch(url):
-    """(Content-Type, Cache-Control, body) of ``url``, fetched with no credentials."""
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.headers["Content-Type"], response.headers["Cache-Control"], response.read()
+def purged_tags(recorder):
+    return set().union(*(request.headers["xkey-purge"].split() for request in recorder.requests))
+
+
+def image_addresses(article):
+    """The app's addresses of the article's lead image, its WebP renditions and its crops (all
+    made now, as a preview or the page makes them), by stored name."""
+    size = (article.lead_image_width, article.lead_image_height)
+    webp = responsive_image(article.lead_image, *size).webp_srcset.split(", ")
+    urls = [article.lead_image.url, *(entry.split()[0] for entry in webp)]
+    urls += [crop.url for crop in crops(article.lead_image, *size).values()]
+    assert len(urls) == 1 + 3 + 3  # 480, 800 and 1000 wide; 16:9, 4:3 and 1:1
+    return {url.removeprefix("/media/"): url for url in urls}
+
+
+def served(client, url):
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.status_code == 200 else b""
+    return response, body
 
 
 @pytest.mark.django_db
-def test_upload_lands_in_the_bucket_typed_by_its_bytes_not_by_the_browser(bucket, media_root):
+def test_upload_lands_private_in_the_bucket_typed_by_its_bytes_and_linked_at_the_app(bucket, media_root):
     client = Client()
     client.force_login(make_user("Editor"))
     article = make_article(status=Article.Status.DRAFT, authors=[make_author()])
@@ -74,40 +77,168 @@ def test_upload_lands_in_the_bucket_typed_by_its_bytes_not_by_the_browser(bucket
 
     assert response.status_code == 302
     article.refresh_from_db()
-    assert re.fullmatch(r"articles/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", article.lead_image.name)
-    assert fetch(bucket + article.lead_image.name) == ("image/jpeg", YEAR, jpeg)
+    name = article.lead_image.name
+    assert re.fullmatch(r"articles/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", name)
+    assert bucket.read(name) == ("image/jpeg", jpeg)
+    assert article.lead_image.url == f"/media/{name}"
+    assert bucket.anonymous_status(name) == 403
+    grantees = [grant["Grantee"] for grant in bucket.s3.get_object_acl(Bucket=bucket.name, Key=name)["Grants"]]
+    assert [grantee["Type"] for grantee in grantees] == ["CanonicalUser"]  # the owner alone
     assert not media_root.exists()
-
-
-@pytest.mark.django_db
-def test_stored_type_follows_the_name_whatever_the_file_claims(bucket):
-    jpeg = jpeg_upload("page.jpg", width=64, height=48).read()
-    upload = SimpleUploadedFile("page.jpg", jpeg, content_type="text/html")
-    article = make_article(lead_image=upload, lead_image_alt="A rig")
-
-    assert fetch(bucket + article.lead_image.name)[0] == "image/jpeg"
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("fresh_cache")
-def test_article_page_shows_the_image_and_webp_renditions_from_the_bucket(bucket, media_root):
+@pytest.mark.parametrize("state", ["draft", "in review", "scheduled", "expired"])
+def test_a_hidden_article_s_image_renditions_and_crops_are_private_in_the_bucket_and_not_served(
+    bucket, client, media_root, state
+):
+    now = timezone.now()
+    times = {
+        "draft": {"status": Article.Status.DRAFT},
+        "in review": {"status": Article.Status.REVIEW},
+        "scheduled": {"published_at": now + timedelta(hours=1)},
+        "expired": {"published_at": now - timedelta(hours=2), "expires_at": now - timedelta(hours=1)},
+    }[state]
+    article = make_article(lead_image=jpeg_upload("rig.jpg", width=1000, height=750), lead_image_alt="A rig", **times)
+
+    addresses = image_addresses(article)
+
+    assert set(addresses) == bucket.keys()
+    for key, url in addresses.items():
+        assert bucket.anonymous_status(key) == 403, key
+        response, _ = served(client, url)
+        assert (response.status_code, response["Cache-Control"]) == (404, "no-store"), url
+        assert "Surrogate-Key" not in response
+    assert not media_root.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("fresh_cache")
+@pytest.mark.parametrize("publication", ["by an edit", "by its time passing"])
+def test_the_app_serves_an_image_from_the_bucket_once_public_and_not_after(
+    bucket, edge, client, django_capture_on_commit_callbacks, publication
+):
+    now = timezone.now()
+    if publication == "by an edit":
+        hidden, public_at = {"status": Article.Status.DRAFT}, now
+    else:
+        hidden = {"status": Article.Status.PUBLISHED, "published_at": now + timedelta(hours=1)}
+        public_at = now + timedelta(hours=1, minutes=1)
+    article = make_article(lead_image=jpeg_upload("rig.jpg", width=1000, height=750), lead_image_alt="A rig", **hidden)
+    addresses = image_addresses(article)
+    assert all(served(client, url)[0].status_code == 404 for url in addresses.values())
+
+    with time_machine.travel(public_at):
+        if publication == "by an edit":
+            with django_capture_on_commit_callbacks(execute=True):
+                article.status, article.published_at = Article.Status.PUBLISHED, public_at
+                article.save()
+        for key, url in addresses.items():
+            response, body = served(client, url)
+            assert response.status_code == 200, url
+            content_type, stored = bucket.read(key)
+            assert (response["Content-Type"], body) == (content_type, stored)
+            assert content_type == ("image/webp" if key.endswith(".webp") else "image/jpeg")
+            assert int(response["Content-Length"]) == len(stored)
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+            assert response["Cache-Control"] == f"public, max-age=3600, s-maxage={EDGE_SECONDS}"
+            assert response["Surrogate-Key"] == response["Cache-Tag"] == f"article:{article.pk}"
+            assert bucket.anonymous_status(key) == 403  # the bucket itself stays private
+            revalidated = client.get(url, headers={"If-Modified-Since": response["Last-Modified"]})
+            assert (revalidated.status_code, revalidated["Cache-Control"]) == (304, response["Cache-Control"])
+        with Image.open(io.BytesIO(served(client, addresses[article.lead_image.name])[1])) as image:
+            assert image.size == (1000, 750)
+
+        purging.resends.wait()
+        edge.requests.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            article.status = Article.Status.DRAFT
+            article.save()
+        for url in addresses.values():
+            response, _ = served(client, url)
+            assert (response.status_code, response["Cache-Control"]) == (404, "no-store"), url
+            # A cache asking whether its copy is still good is told there is nothing.
+            revalidated = client.get(url, headers={"If-Modified-Since": "Sat, 01 Jan 2100 00:00:00 GMT"})
+            assert revalidated.status_code == 404
+    # The edge holding the images is told to drop them: they all carry this tag.
+    assert f"article:{article.pk}" in purged_tags(edge)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("fresh_cache")
+def test_no_cache_may_keep_an_image_past_its_article_s_expiry(bucket, edge, client):
+    # An expiry sends no purge: what leaves the app says itself how long it may be kept.
+    written = timezone.now()
+    article = make_article(
+        lead_image=jpeg_upload("rig.jpg", width=1000, height=750),
+        lead_image_alt="A rig",
+        published_at=written - timedelta(hours=1),
+        expires_at=written + timedelta(minutes=10),
+    )
+    addresses = image_addresses(article)
+
+    for url in addresses.values():
+        response, _ = served(client, url)
+        assert response.status_code == 200
+        cache_control = dict(part.split("=") for part in response["Cache-Control"].split(", ")[1:])
+        for lifetime in cache_control.values():
+            assert 0 < int(lifetime) <= 600  # never past the expiry this test wrote
+    with time_machine.travel(written + timedelta(minutes=10, seconds=1)):
+        assert all(served(client, url)[0].status_code == 404 for url in addresses.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("fresh_cache")
+def test_article_page_shows_the_image_and_webp_renditions_through_the_app(bucket, media_root):
     upload = jpeg_upload("rig.jpg", width=1000, height=750)
     jpeg = upload.read()
     upload.seek(0)
     article = make_article(lead_image=upload, lead_image_alt="A rig")
+    client = Client()
 
-    srcset, img = picture_of(Client(), article)
+    srcset, img = picture_of(client, article)
 
-    assert img["src"] == bucket + article.lead_image.name
-    assert fetch(img["src"]) == ("image/jpeg", YEAR, jpeg)
+    assert img["src"] == f"/media/{article.lead_image.name}"
+    assert served(client, img["src"])[1] == jpeg
     assert [width for _, width in srcset] == [480, 800, 1000]
     for url, width in srcset:
-        assert url.startswith(f"{bucket}renditions/articles/") and url.endswith(f"-{width}.webp")
-        content_type, cache_control, body = fetch(url)
-        assert (content_type, cache_control) == ("image/webp", YEAR)
+        assert url.startswith("/media/renditions/articles/") and url.endswith(f"-{width}.webp")
+        response, body = served(client, url)
+        assert response["Content-Type"] == "image/webp"
         with Image.open(io.BytesIO(body)) as rendition:
             assert (rendition.format, rendition.size) == ("WEBP", (width, round(750 * width / 1000)))
     assert not media_root.exists()
+
+
+@pytest.mark.django_db
+def test_a_preview_shows_a_draft_s_image_from_the_bucket_through_signed_addresses(bucket, media_root):
+    article = make_article(
+        status=Article.Status.DRAFT, lead_image=jpeg_upload("rig.jpg", width=1000, height=750), lead_image_alt="A rig"
+    )
+    editor = Client()
+    editor.force_login(make_user("Editor"))
+    page = editor.get(reverse("admin:articles_article_preview", args=[article.pk])).text
+    stem = article.lead_image.name.rsplit(".", 1)[0].rsplit("/", 1)[1]
+    addresses = {url.replace("&amp;", "&") for url in re.findall(r"(/media/[^\" ]+)", page) if stem in url}
+
+    assert len(addresses) == 4  # the image and its renditions at three widths
+    anonymous = Client()
+    for url in addresses:
+        assert "?preview=" in url
+        response, body = served(anonymous, url)
+        assert (response.status_code, response["Cache-Control"]) == (200, "private, no-store"), url
+        assert body == bucket.read(url.removeprefix("/media/").split("?")[0])[1]
+        assert served(anonymous, url.split("?")[0])[0].status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_missing_object_is_not_found(bucket, client):
+    article = make_article(lead_image=jpeg_upload("rig.jpg", width=640, height=480), lead_image_alt="A rig")
+    bucket.s3.delete_object(Bucket=bucket.name, Key=article.lead_image.name)
+
+    assert client.get(article.lead_image.url).status_code == 404
 
 
 SHOW_MEDIA_SETTINGS = """
@@ -115,11 +246,13 @@ import json, django
 django.setup()
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.urls import resolve
 print(json.dumps({
     "backend": settings.STORAGES["default"]["BACKEND"],
+    "options": settings.STORAGES["default"].get("OPTIONS"),
     "img_src": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
-    "serve_media": settings.SERVE_MEDIA,
     "url": default_storage.url("articles/2026/11/0f.jpg"),
+    "view": resolve(default_storage.url("articles/2026/11/0f.jpg")).func.__module__,
 }))
 """
 # Keys, so that nothing asks an instance metadata service for them.
@@ -128,40 +261,49 @@ ON_MINIO = {"AWS_STORAGE_BUCKET_NAME": "news-media", "AWS_S3_ENDPOINT_URL": "htt
 
 
 @pytest.mark.parametrize(
-    ("env", "url"),
+    "env",
     [
-        (ON_MINIO, "https://s3.example.net:9000/news-media/articles/2026/11/0f.jpg"),
-        (
-            {**ON_MINIO, "AWS_S3_CUSTOM_DOMAIN": "media.example.com", "AWS_LOCATION": "newsroom"},
-            "https://media.example.com/newsroom/articles/2026/11/0f.jpg",
-        ),
-        (
-            {"AWS_STORAGE_BUCKET_NAME": "news-media", "AWS_S3_REGION_NAME": "eu-west-1"},
-            "https://news-media.s3.amazonaws.com/articles/2026/11/0f.jpg",
-        ),
-        ({**ON_MINIO, "AWS_QUERYSTRING_AUTH": "1"}, "https://s3.example.net:9000/news-media/articles/2026/11/0f.jpg"),
+        ON_MINIO,
+        {**ON_MINIO, "AWS_LOCATION": "newsroom"},
+        {"AWS_STORAGE_BUCKET_NAME": "news-media", "AWS_S3_REGION_NAME": "eu-west-1"},
     ],
 )
-def test_bucket_from_the_environment_is_the_media_storage_and_an_image_source(run_django, env, url):
+def test_bucket_from_the_environment_is_the_media_storage_linked_at_the_app(run_django, env):
     result = run_django(code=SHOW_MEDIA_SETTINGS, env={**S3_KEYS, **env})
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert shown["backend"] == "newsroom.storage.MediaStorage"
-    address, _, query = shown["url"].partition("?")
-    assert address == url
-    assert ("X-Amz-Signature=" in query) is ("AWS_QUERYSTRING_AUTH" in env)
-    parts = urlsplit(url)
-    assert shown["img_src"] == ["'self'", "data:", f"{parts.scheme}://{parts.netloc}"]
-    assert shown["serve_media"] is False
+    assert shown["options"]["bucket_name"] == "news-media"
+    assert shown["options"]["location"] == env.get("AWS_LOCATION", "")
+    assert shown["url"] == "/media/articles/2026/11/0f.jpg"
+    assert shown["view"] == "newsroom.media"
+    assert shown["img_src"] == ["'self'", "data:"]
 
 
-def test_without_a_bucket_media_stays_on_local_files(run_django):
+def test_without_a_bucket_media_stays_on_local_files_served_by_the_checked_view(run_django):
+    # As `make run` and the development server have it.
     result = run_django(code=SHOW_MEDIA_SETTINGS)
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert shown["backend"] == "django.core.files.storage.FileSystemStorage"
     assert shown["img_src"] == ["'self'", "data:"]
     assert shown["url"] == "/media/articles/2026/11/0f.jpg"
+    assert shown["view"] == "newsroom.media"
+
+
+@pytest.mark.parametrize(
+    "retired",
+    [
+        {"SERVE_MEDIA": "0"},
+        {**ON_MINIO, "AWS_S3_CUSTOM_DOMAIN": "media.example.com"},
+        {**ON_MINIO, "AWS_QUERYSTRING_AUTH": "1"},
+    ],
+)
+def test_a_setting_that_served_media_around_the_app_stops_the_start(run_django, retired):
+    result = run_django("check", env={**S3_KEYS, **retired})
+    assert result.returncode != 0
+    name = next(name for name in retired if name not in ON_MINIO)
+    assert f"{name} is no longer read" in result.stderr
 
 
 def test_production_with_a_bucket_passes_the_deploy_check(run_django):

@@ -59,6 +59,24 @@ article = make_article(headline="{headline}", published_at=timezone.now() + time
 print(article.published_at.timestamp())
 """
 
+IMAGE = """
+from datetime import timedelta
+from django.utils import timezone
+from articles.tests.factories import make_article
+from newsroom.tests.uploads import jpeg_upload
+article = make_article(
+    headline="{headline}", lead_image=jpeg_upload("rig.jpg", width=640, height=480), lead_image_alt="A rig", {fields}
+)
+print(article.lead_image.url, article.expires_at and article.expires_at.timestamp())
+"""
+
+PUBLICATION = """
+from articles.models import Article
+article = Article.objects.get(slug="{slug}")
+article.status = "{status}"
+article.save()
+"""
+
 BREAKING = """
 from breaking.tests.factories import make_ticker_item
 make_ticker_item(text="{text}")
@@ -298,3 +316,33 @@ def test_while_the_app_is_down_varnish_serves_the_pages_it_holds(edge):
         assert get(edge, "/articles/no-such-story/").status_code == 503
     finally:
         edge.start_app(port=edge.app_port)
+
+
+def test_varnish_holds_an_image_only_while_its_article_is_public(edge):
+    url = edge.shell(IMAGE.format(headline="Rig at dawn", fields='status="draft"')).splitlines()[-1].split()[0]
+    for _ in range(2):
+        draft = get(edge, url)
+        assert (draft.status_code, draft.headers["X-Cache"]) in [(404, "MISS"), (404, "PASS")]
+
+    edge.shell(PUBLICATION.format(slug="rig-at-dawn", status="published"))
+    held(edge, url)
+    image = get(edge, url)
+    assert (image.status_code, image.headers["Content-Type"]) == (200, "image/jpeg")
+    assert 3500 < shared_max_age(image) <= 3600
+
+    edge.shell(PUBLICATION.format(slug="rig-at-dawn", status="draft"))
+    for _ in range(2):
+        unpublished = get(edge, url)
+        assert (unpublished.status_code, unpublished.headers["X-Cache"]) in [(404, "MISS"), (404, "PASS")]
+
+
+def test_varnish_keeps_no_image_past_its_article_s_expiry(edge):
+    fields = "expires_at=timezone.now() + timedelta(seconds=8)"
+    url, expiry = edge.shell(IMAGE.format(headline="Tide at noon", fields=fields)).splitlines()[-1].split()
+    held(edge, url)
+    assert 0 < shared_max_age(get(edge, url)) <= float(expiry) - time.time() + 1
+
+    time.sleep(max(0, float(expiry) - time.time()) + 0.5)
+    # Not even the first request after it gets the copy held (as it would for a page).
+    gone = get(edge, url)
+    assert (gone.status_code, gone.headers["X-Cache"]) in [(404, "MISS"), (404, "PASS")]
