@@ -379,8 +379,10 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
         current = Article.objects.select_for_update().get(pk=article.pk)
         editing.load_working_copy(current)
         base = editing.well_formed(form.cleaned_data.get("base_content"))
+        # "Keep theirs" takes the other editor's value as saved, never one the form sends back:
+        # the form's copy could name any value for any field, the status and times included.
         choices = [name for name in editing.MERGED_ONE_BY_ONE if request.POST.get(f"resolve_{name}") == "theirs"]
-        mine.update(editing.choose(mine, base, choices))
+        mine.update(editing.choose(mine, current.base_content, choices))
         article.version = current.version
         if form.cleaned_data.get("loaded_version") == current.version:
             return None

@@ -1,6 +1,7 @@
 """Who may do what, tried through the real admin: every role attempts every operation, and the
 database (not the status code) says whether it happened."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -170,6 +171,31 @@ def open_and_save_revision(client, article, version):
     if shown.status_code == 200:
         client.post(reverse("admin:articles_article_change", args=[article.pk]), form_data(shown))
     return shown
+
+
+def forged_choice(client, reader, article, **values):
+    """Save the form with "Keep theirs" chosen for ``values``, whose "theirs" the form's own
+    copy of the content (a hidden field the browser sends back) claims to be ``values``."""
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(reader.get(url))
+    base = json.loads(data["base_content"])
+    data["base_content"] = json.dumps({**base, **values})
+    client.post(url, {**data, **{f"resolve_{name}": "theirs" for name in values}, "headline": "Changed"})
+
+
+def publish_through_a_conflict_choice(client, reader):
+    article = draft(credit_line="AP")
+    forged_choice(client, reader, article, status="published", published_at=timezone.now().isoformat())
+    return status_of(article) == Article.Status.PUBLISHED
+
+
+def set_times_through_a_conflict_choice(client, reader):
+    """Times in a draft of changes take effect when an editor publishes the changes."""
+    article = live()
+    expiry = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+    forged_choice(client, reader, article, expires_at=expiry.isoformat(), status="draft")
+    content = ArticleDraft.objects.filter(article=article).values_list("content", flat=True).first() or {}
+    return content.get("expires_at") is not None or content.get("status") == "draft"
 
 
 def revert_changes_status(client, reader):
@@ -367,6 +393,8 @@ EDITOR_MAY = REPORTER_MAY | {
     change_ticker_item,
 }
 NOBODY_MAY = {
+    publish_through_a_conflict_choice,
+    set_times_through_a_conflict_choice,
     take_published_offline_through_review,
     revert_changes_status,
     revert_reaches_another_article,
