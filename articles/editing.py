@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from authors.models import Author
-from newsroom.dates import when
+from newsroom.dates import when_exactly
 
 from .html import sanitize_html
 from .models import Article, ArticleAuthor, ArticleDraft, Correction
@@ -187,8 +187,9 @@ def last_saved(article):
 
 
 def moment(at):
-    """A time as editors read it, in the site's one format (newsroom.dates)."""
-    return when(at)
+    """A time as editors read it, in the site's one format to the second (newsroom.dates): two
+    saves of one article are often less than a minute apart."""
+    return when_exactly(at)
 
 
 @dataclass(frozen=True)

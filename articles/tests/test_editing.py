@@ -7,7 +7,7 @@ import pytest
 import reversion
 from django.urls import reverse
 from django.utils import timezone
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from articles.models import Article, ArticleDraft, Correction
 from newsroom.models import PagePurge
@@ -321,13 +321,31 @@ def test_a_revision_of_another_article_is_not_found(editor_client):
 # History and compare
 
 
-def test_history_shows_times_in_the_site_format_with_the_zone(editor_client, settings):
+def test_history_shows_times_to_the_second_in_the_site_format_with_the_zone(editor_client, settings):
     settings.TIME_ZONE = "Europe/Berlin"
     article = make_article()
     saved = timezone.localtime(first_revision(article).revision.date_created)
     page = editor_client.get(reverse("admin:articles_article_history", args=[article.pk])).text
-    assert f"{saved.day} {saved:%B %Y, %H:%M} {saved:%Z}" in page
+    assert f">{saved.day} {saved:%B %Y, %H:%M:%S} {saved:%Z}</a>" in page
     assert "CET" in page or "CEST" in page
+
+
+def test_two_saves_within_a_minute_are_told_apart_wherever_editors_choose_between_them(editor_client):
+    article = make_article(status=Article.Status.DRAFT, credit_line="AP")
+    first = first_revision(article)
+    edit(editor_client, article, headline="Second")
+    second = Version.objects.get_for_object(article).first()
+    seven_seconds_later = first.revision.date_created + timedelta(seconds=7)
+    Revision.objects.filter(pk=second.revision_id).update(date_created=seven_seconds_later)
+    moments = [editing_moment(first.revision.date_created), editing_moment(seven_seconds_later)]
+
+    history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk])).text
+    compared = editor_client.get(
+        reverse("admin:articles_article_compare", args=[article.pk]), {"a": first.pk, "b": second.pk}
+    ).text
+
+    for shown in moments:
+        assert shown in history and shown in compared
 
 
 def test_compare_any_two_revisions_paragraph_by_paragraph_with_authors_and_corrections(editor_client):
@@ -631,4 +649,4 @@ def test_history_lists_the_draft_of_changes_with_who_saved_it_and_when(login):
 
 
 def editing_moment(at):
-    return timezone.localtime(at).strftime("%-d %B %Y, %H:%M %Z")
+    return timezone.localtime(at).strftime("%-d %B %Y, %H:%M:%S %Z")
