@@ -259,6 +259,22 @@ class CrossedEdits(Exception):
         super().__init__(f"Crossed edits of {', '.join(merge.conflicts)}")
 
 
+class Unpublishable(Exception):
+    """A save that was to publish ``content``, which took changes from another editor's save
+    (merged in, or chosen after crossed edits) and with them fails the publishing gates."""
+
+    def __init__(self, content, problems, saved_by, saved_at):
+        self.content, self.problems, self.saved_by, self.saved_at = content, problems, saved_by, saved_at
+        super().__init__(" ".join(problems.values()))
+
+
+def publication_problems(content):
+    """The publishing gates' objections to ``content`` (``Article.publication_problems``)."""
+    article = Article()
+    apply_fields(article, content, FIELDS)
+    return article.publication_problems(has_authors=bool(content.get("bylines")))
+
+
 def choose(content, theirs, choices):
     """``content`` with the conflicting fields the editor chose to take from ``theirs``."""
     content = dict(content)

@@ -479,6 +479,48 @@ def test_choosing_my_version_after_a_conflict_keeps_it(login):
     assert Article.objects.get(pk=article.pk).headline == "My headline"
 
 
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.PUBLISHED])
+def test_publishing_with_a_change_merged_from_another_save_still_passes_the_gates(login, status):
+    """The form passed the gates; the credit line the other editor removed meanwhile must not
+    let the article go live with neither an author nor a credit line."""
+    article = make_article(status=status, headline="Wire story", credit_line="AP")
+    (first, first_form), (second, second_form) = two_forms(login, article)
+    first.post(change_url(article), {**first_form, "credit_line": ""})
+
+    response = second.post(
+        change_url(article), {**second_form, "headline": "Wire story, updated", "_publish": "Publish"}
+    )
+
+    assert response.status_code == 200
+    [message] = messages_of(response)
+    assert "saved this article at" in message
+    assert "with their changes it cannot be published: Add at least one author, or a credit line" in message
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("Wire story", status)
+    shown = form_data(response)
+    assert (shown["headline"], shown["credit_line"]) == ("Wire story, updated", "")
+
+    again = second.post(change_url(article), {**shown, "_publish": "Publish"})
+    assert again.context["adminform"].form.errors["credit_line"] == [
+        "Add at least one author, or a credit line for wire or partner copy."
+    ]
+    assert Article.objects.get(pk=article.pk).headline == "Wire story"
+
+
+def test_choosing_their_version_after_a_conflict_still_passes_the_gates(login):
+    article = make_article(status=Article.Status.DRAFT, headline="Wire story", credit_line="AP")
+    (first, first_form), (second, second_form) = two_forms(login, article)
+    first.post(change_url(article), {**first_form, "credit_line": ""})
+    shown = second.post(change_url(article), {**second_form, "credit_line": "Reuters"})
+    assert shown.context["conflicts"][0]["name"] == "credit_line"
+
+    response = second.post(change_url(article), {**form_data(shown), "resolve_credit_line": "theirs", "_publish": "x"})
+
+    assert response.status_code == 200
+    assert "it cannot be published: Add at least one author" in messages_of(response)[-1]
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
+
+
 # What a refused save keeps
 
 
