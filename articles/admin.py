@@ -530,7 +530,7 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
             )
             shown = copy.copy(request)
             shown.method = "GET"
-            return super().changeform_view(shown, object_id, form_url, extra_context)
+            return super().changeform_view(shown, object_id, form_url, {**(extra_context or {}), "unsaved_merge": True})
         except ArticleConflict as conflict:
             # Lost the race between the form's check and the save: nothing was written.
             self.message_user(request, f"{conflict} Nothing was saved; please reapply your changes.", messages.ERROR)

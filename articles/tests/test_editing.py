@@ -497,6 +497,7 @@ def test_publishing_with_a_change_merged_from_another_save_still_passes_the_gate
     assert "with their changes it cannot be published: Add at least one author, or a credit line" in message
     article.refresh_from_db()
     assert (article.headline, article.status) == ("Wire story", status)
+    assert "merged and not saved yet" in response.text  # which the prompt before leaving asks about
     shown = form_data(response)
     assert (shown["headline"], shown["credit_line"]) == ("Wire story, updated", "")
 
