@@ -18,7 +18,7 @@ from breaking.models import TickerItem
 from breaking.tests.factories import make_ticker_item
 
 from .admin_forms import form_data
-from .factories import make_article, make_author, make_user
+from .factories import make_article, make_author, make_correction, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -251,6 +251,35 @@ def compare_revisions(client, reader):
     return response.status_code == 200 and "The two versions are the same." in response.text
 
 
+def read_history(client, reader):
+    article = draft()
+    Article.objects.filter(pk=article.pk).update(headline="Since renamed")
+    response = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    return response.status_code == 200 and "Since renamed" in response.text
+
+
+def edit_another_articles_correction_inline(client, reader):
+    mine, other = draft(credit_line="AP"), draft()
+    correction = make_correction(other)
+    at = timezone.localtime(correction.published_at)
+    change(
+        client,
+        reader,
+        mine,
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-INITIAL_FORMS": "1",
+            "corrections-0-id": correction.pk,
+            "corrections-0-kind": correction.kind,
+            "corrections-0-text": "Rewritten through another article",
+            "corrections-0-published_at_0": at.date().isoformat(),
+            "corrections-0-published_at_1": at.strftime("%H:%M:%S"),
+            "corrections-0-DELETE": "on",
+        },
+    )
+    return not other.corrections.filter(text=correction.text).exists()
+
+
 def edit_another_articles_byline_inline(client, reader):
     mine, other = draft(), draft()
     byline = other.bylines.get()
@@ -275,6 +304,15 @@ def recover_deleted_published(client, reader):
     version, pk = deleted(lambda: live(credit_line="AP"))
     client.post(reverse("admin:articles_article_recover", args=[version.pk]))
     return Article.objects.published().filter(pk=pk).exists()
+
+
+def recover_with_a_live_articles_version(client, reader):
+    """A version of an article that was never deleted, taken while it was published."""
+    article = live(credit_line="AP")
+    version = Version.objects.get_for_object(article).get()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT, headline="Withdrawn")
+    client.post(reverse("admin:articles_article_recover", args=[version.pk]))
+    return Article.objects.published().exists() or Article.objects.count() != 1
 
 
 def recover_with_a_byline_version(client, reader):
@@ -374,6 +412,7 @@ REPORTER_MAY = {
     compare_revisions,
     preview_draft,
     preview_unsaved_form,
+    read_history,
 }
 EDITOR_MAY = REPORTER_MAY | {
     publish_on_add,
@@ -401,7 +440,9 @@ NOBODY_MAY = {
     revert_with_another_articles_version,
     compare_with_another_articles_version,
     edit_another_articles_byline_inline,
+    edit_another_articles_correction_inline,
     recover_with_a_byline_version,
+    recover_with_a_live_articles_version,
 }
 # API keys and webhooks (api/admin.py).
 ADMINISTRATOR_MAY = EDITOR_MAY | {
