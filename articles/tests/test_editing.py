@@ -693,3 +693,38 @@ def test_history_lists_the_draft_of_changes_with_who_saved_it_and_when(login):
 
 def editing_moment(at):
     return timezone.localtime(at).strftime("%-d %B %Y, %H:%M:%S %Z")
+
+
+# Query counts
+
+
+def edited_story(client, *, revisions, authors):
+    """A live story with ``authors``, published ``revisions`` times over, and a draft of changes."""
+    article = make_article(authors=[make_author() for _ in range(authors)], credit_line="AP")
+    for number in range(revisions):
+        edit(client, article, headline=f"Headline {number}", _publish="Publish changes")
+    edit(client, article, headline="Headline in the draft")
+    return article, list(Version.objects.get_for_object(article))
+
+
+@pytest.mark.parametrize(
+    ("page", "queries"),
+    [("history", 12), ("compare", 11), ("compare with the draft", 9), ("revision", 16), ("preview", 11)],
+)
+@pytest.mark.parametrize("size", [1, 5])
+def test_editing_pages_queries_do_not_grow_with_revisions_or_authors(
+    editor_client, django_assert_num_queries, page, queries, size
+):
+    article, versions = edited_story(editor_client, revisions=size, authors=size)
+    url = {
+        "history": reverse("admin:articles_article_history", args=[article.pk]),
+        "compare": reverse("admin:articles_article_compare", args=[article.pk])
+        + f"?a={versions[-1].pk}&b={versions[0].pk}",
+        "compare with the draft": reverse("admin:articles_article_compare", args=[article.pk]) + "?a=current&b=draft",
+        "revision": reverse("admin:articles_article_revision", args=[article.pk, versions[-1].pk]),
+        "preview": reverse("admin:articles_article_preview", args=[article.pk]),
+    }[page]
+    editor_client.get(url)  # the session and permissions as a second visit finds them
+
+    with django_assert_num_queries(queries):
+        assert editor_client.get(url).status_code == 200
