@@ -379,16 +379,28 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
         current = Article.objects.select_for_update().get(pk=article.pk)
         editing.load_working_copy(current)
         base = editing.well_formed(form.cleaned_data.get("base_content"))
+        # "Keep theirs" takes the other editor's value as saved, never one the form sends back:
+        # the form's copy could name any value for any field, the status and times included.
         choices = [name for name in editing.MERGED_ONE_BY_ONE if request.POST.get(f"resolve_{name}") == "theirs"]
-        mine.update(editing.choose(mine, base, choices))
+        mine.update(editing.choose(mine, current.base_content, choices))
         article.version = current.version
+        saved_by, saved_at = editing.last_saved(current)
         if form.cleaned_data.get("loaded_version") == current.version:
+            self._check_gates_of_taken(form, mine, saved_by, saved_at)
             return None
         merge = editing.merge(base, mine, current.base_content)
-        saved_by, saved_at = editing.last_saved(current)
         if merge.conflicts:
             raise editing.CrossedEdits(merge, current.base_content, saved_by, saved_at)
+        self._check_gates_of_taken(form, merge.content, saved_by, saved_at)
         return {"content": merge.content, "by": saved_by, "at": saved_at, "taken": merge.theirs}
+
+    def _check_gates_of_taken(self, form, content, saved_by, saved_at):
+        """The form passed the publishing gates; what was taken since from another editor's save
+        (merged in, or chosen) may not: such a save is refused (Unpublishable)."""
+        if form.applies_now and content["status"] == Article.Status.PUBLISHED:
+            problems = editing.publication_problems(content)
+            if problems:
+                raise editing.Unpublishable(content, problems, saved_by, saved_at)
 
     def _change_message(self, form, changed):
         names = [FIELD_LABELS.get(name, name) for name in changed]
@@ -504,6 +516,21 @@ class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
             shown.method = "GET"
             context = {**(extra_context or {}), "conflicts": compare_for_choice(crossed)}
             return super().changeform_view(shown, object_id, form_url, context)
+        except editing.Unpublishable as refused:
+            # Nothing was written. Show the content as the merge left it; saving it again shows
+            # each problem beside its field.
+            request.article_content = refused.content
+            who = refused.saved_by.get_full_name() or refused.saved_by.get_username() if refused.saved_by else "Someone"
+            self.message_user(
+                request,
+                f"{who} saved this article at {editing.moment(refused.saved_at)} while you had it open, and with "
+                f"their changes it cannot be published: {' '.join(refused.problems.values())} Nothing has been "
+                "saved yet; their changes are now in the form along with yours.",
+                messages.ERROR,
+            )
+            shown = copy.copy(request)
+            shown.method = "GET"
+            return super().changeform_view(shown, object_id, form_url, {**(extra_context or {}), "unsaved_merge": True})
         except ArticleConflict as conflict:
             # Lost the race between the form's check and the save: nothing was written.
             self.message_user(request, f"{conflict} Nothing was saved; please reapply your changes.", messages.ERROR)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from authors.models import Author
-from newsroom.dates import when
+from newsroom.dates import when_exactly
 
 from .html import sanitize_html
 from .models import Article, ArticleAuthor, ArticleDraft, Correction
@@ -187,8 +187,9 @@ def last_saved(article):
 
 
 def moment(at):
-    """A time as editors read it, in the site's one format (newsroom.dates)."""
-    return when(at)
+    """A time as editors read it, in the site's one format to the second (newsroom.dates): two
+    saves of one article are often less than a minute apart."""
+    return when_exactly(at)
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,22 @@ class CrossedEdits(Exception):
     def __init__(self, merge, theirs, saved_by, saved_at):
         self.merge, self.theirs, self.saved_by, self.saved_at = merge, theirs, saved_by, saved_at
         super().__init__(f"Crossed edits of {', '.join(merge.conflicts)}")
+
+
+class Unpublishable(Exception):
+    """A save that was to publish ``content``, which took changes from another editor's save
+    (merged in, or chosen after crossed edits) and with them fails the publishing gates."""
+
+    def __init__(self, content, problems, saved_by, saved_at):
+        self.content, self.problems, self.saved_by, self.saved_at = content, problems, saved_by, saved_at
+        super().__init__(" ".join(problems.values()))
+
+
+def publication_problems(content):
+    """The publishing gates' objections to ``content`` (``Article.publication_problems``)."""
+    article = Article()
+    apply_fields(article, content, FIELDS)
+    return article.publication_problems(has_authors=bool(content.get("bylines")))
 
 
 def choose(content, theirs, choices):

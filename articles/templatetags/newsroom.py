@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from newsroom import cache, seo
+from newsroom import cache, dates, seo
 from newsroom.fragments import render_fragment
 from newsroom.renditions import responsive_image
 
@@ -122,3 +122,9 @@ def machine_time(value):
     if not value:
         return ""
     return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+@register.filter
+def when_exactly(value):
+    """A time editors must tell apart from another a few seconds away (newsroom.dates)."""
+    return dates.when_exactly(value) if value else ""

@@ -7,7 +7,7 @@ import pytest
 import reversion
 from django.urls import reverse
 from django.utils import timezone
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from articles.models import Article, ArticleDraft, Correction
 from newsroom.models import PagePurge
@@ -321,13 +321,31 @@ def test_a_revision_of_another_article_is_not_found(editor_client):
 # History and compare
 
 
-def test_history_shows_times_in_the_site_format_with_the_zone(editor_client, settings):
+def test_history_shows_times_to_the_second_in_the_site_format_with_the_zone(editor_client, settings):
     settings.TIME_ZONE = "Europe/Berlin"
     article = make_article()
     saved = timezone.localtime(first_revision(article).revision.date_created)
     page = editor_client.get(reverse("admin:articles_article_history", args=[article.pk])).text
-    assert f"{saved.day} {saved:%B %Y, %H:%M} {saved:%Z}" in page
+    assert f">{saved.day} {saved:%B %Y, %H:%M:%S} {saved:%Z}</a>" in page
     assert "CET" in page or "CEST" in page
+
+
+def test_two_saves_within_a_minute_are_told_apart_wherever_editors_choose_between_them(editor_client):
+    article = make_article(status=Article.Status.DRAFT, credit_line="AP")
+    first = first_revision(article)
+    edit(editor_client, article, headline="Second")
+    second = Version.objects.get_for_object(article).first()
+    seven_seconds_later = first.revision.date_created + timedelta(seconds=7)
+    Revision.objects.filter(pk=second.revision_id).update(date_created=seven_seconds_later)
+    moments = [editing_moment(first.revision.date_created), editing_moment(seven_seconds_later)]
+
+    history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk])).text
+    compared = editor_client.get(
+        reverse("admin:articles_article_compare", args=[article.pk]), {"a": first.pk, "b": second.pk}
+    ).text
+
+    for shown in moments:
+        assert shown in history and shown in compared
 
 
 def test_compare_any_two_revisions_paragraph_by_paragraph_with_authors_and_corrections(editor_client):
@@ -459,6 +477,49 @@ def test_choosing_my_version_after_a_conflict_keeps_it(login):
 
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).headline == "My headline"
+
+
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.PUBLISHED])
+def test_publishing_with_a_change_merged_from_another_save_still_passes_the_gates(login, status):
+    """The form passed the gates; the credit line the other editor removed meanwhile must not
+    let the article go live with neither an author nor a credit line."""
+    article = make_article(status=status, headline="Wire story", credit_line="AP")
+    (first, first_form), (second, second_form) = two_forms(login, article)
+    first.post(change_url(article), {**first_form, "credit_line": ""})
+
+    response = second.post(
+        change_url(article), {**second_form, "headline": "Wire story, updated", "_publish": "Publish"}
+    )
+
+    assert response.status_code == 200
+    [message] = messages_of(response)
+    assert "saved this article at" in message
+    assert "with their changes it cannot be published: Add at least one author, or a credit line" in message
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("Wire story", status)
+    assert "merged and not saved yet" in response.text  # which the prompt before leaving asks about
+    shown = form_data(response)
+    assert (shown["headline"], shown["credit_line"]) == ("Wire story, updated", "")
+
+    again = second.post(change_url(article), {**shown, "_publish": "Publish"})
+    assert again.context["adminform"].form.errors["credit_line"] == [
+        "Add at least one author, or a credit line for wire or partner copy."
+    ]
+    assert Article.objects.get(pk=article.pk).headline == "Wire story"
+
+
+def test_choosing_their_version_after_a_conflict_still_passes_the_gates(login):
+    article = make_article(status=Article.Status.DRAFT, headline="Wire story", credit_line="AP")
+    (first, first_form), (second, second_form) = two_forms(login, article)
+    first.post(change_url(article), {**first_form, "credit_line": ""})
+    shown = second.post(change_url(article), {**second_form, "credit_line": "Reuters"})
+    assert shown.context["conflicts"][0]["name"] == "credit_line"
+
+    response = second.post(change_url(article), {**form_data(shown), "resolve_credit_line": "theirs", "_publish": "x"})
+
+    assert response.status_code == 200
+    assert "it cannot be published: Add at least one author" in messages_of(response)[-1]
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
 
 
 # What a refused save keeps
@@ -631,4 +692,39 @@ def test_history_lists_the_draft_of_changes_with_who_saved_it_and_when(login):
 
 
 def editing_moment(at):
-    return timezone.localtime(at).strftime("%-d %B %Y, %H:%M %Z")
+    return timezone.localtime(at).strftime("%-d %B %Y, %H:%M:%S %Z")
+
+
+# Query counts
+
+
+def edited_story(client, *, revisions, authors):
+    """A live story with ``authors``, published ``revisions`` times over, and a draft of changes."""
+    article = make_article(authors=[make_author() for _ in range(authors)], credit_line="AP")
+    for number in range(revisions):
+        edit(client, article, headline=f"Headline {number}", _publish="Publish changes")
+    edit(client, article, headline="Headline in the draft")
+    return article, list(Version.objects.get_for_object(article))
+
+
+@pytest.mark.parametrize(
+    ("page", "queries"),
+    [("history", 12), ("compare", 11), ("compare with the draft", 9), ("revision", 16), ("preview", 11)],
+)
+@pytest.mark.parametrize("size", [1, 5])
+def test_editing_pages_queries_do_not_grow_with_revisions_or_authors(
+    editor_client, django_assert_num_queries, page, queries, size
+):
+    article, versions = edited_story(editor_client, revisions=size, authors=size)
+    url = {
+        "history": reverse("admin:articles_article_history", args=[article.pk]),
+        "compare": reverse("admin:articles_article_compare", args=[article.pk])
+        + f"?a={versions[-1].pk}&b={versions[0].pk}",
+        "compare with the draft": reverse("admin:articles_article_compare", args=[article.pk]) + "?a=current&b=draft",
+        "revision": reverse("admin:articles_article_revision", args=[article.pk, versions[-1].pk]),
+        "preview": reverse("admin:articles_article_preview", args=[article.pk]),
+    }[page]
+    editor_client.get(url)  # the session and permissions as a second visit finds them
+
+    with django_assert_num_queries(queries):
+        assert editor_client.get(url).status_code == 200

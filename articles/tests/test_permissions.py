@@ -1,6 +1,7 @@
 """Who may do what, tried through the real admin: every role attempts every operation, and the
 database (not the status code) says whether it happened."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from breaking.models import TickerItem
 from breaking.tests.factories import make_ticker_item
 
 from .admin_forms import form_data
-from .factories import make_article, make_author, make_user
+from .factories import make_article, make_author, make_correction, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +173,31 @@ def open_and_save_revision(client, article, version):
     return shown
 
 
+def forged_choice(client, reader, article, **values):
+    """Save the form with "Keep theirs" chosen for ``values``, whose "theirs" the form's own
+    copy of the content (a hidden field the browser sends back) claims to be ``values``."""
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(reader.get(url))
+    base = json.loads(data["base_content"])
+    data["base_content"] = json.dumps({**base, **values})
+    client.post(url, {**data, **{f"resolve_{name}": "theirs" for name in values}, "headline": "Changed"})
+
+
+def publish_through_a_conflict_choice(client, reader):
+    article = draft(credit_line="AP")
+    forged_choice(client, reader, article, status="published", published_at=timezone.now().isoformat())
+    return status_of(article) == Article.Status.PUBLISHED
+
+
+def set_times_through_a_conflict_choice(client, reader):
+    """Times in a draft of changes take effect when an editor publishes the changes."""
+    article = live()
+    expiry = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+    forged_choice(client, reader, article, expires_at=expiry.isoformat(), status="draft")
+    content = ArticleDraft.objects.filter(article=article).values_list("content", flat=True).first() or {}
+    return content.get("expires_at") is not None or content.get("status") == "draft"
+
+
 def revert_changes_status(client, reader):
     """A live article whose first revision was a draft: reverting to it must not unpublish."""
     article = draft()
@@ -225,6 +251,35 @@ def compare_revisions(client, reader):
     return response.status_code == 200 and "The two versions are the same." in response.text
 
 
+def read_history(client, reader):
+    article = draft()
+    Article.objects.filter(pk=article.pk).update(headline="Since renamed")
+    response = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    return response.status_code == 200 and "Since renamed" in response.text
+
+
+def edit_another_articles_correction_inline(client, reader):
+    mine, other = draft(credit_line="AP"), draft()
+    correction = make_correction(other)
+    at = timezone.localtime(correction.published_at)
+    change(
+        client,
+        reader,
+        mine,
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-INITIAL_FORMS": "1",
+            "corrections-0-id": correction.pk,
+            "corrections-0-kind": correction.kind,
+            "corrections-0-text": "Rewritten through another article",
+            "corrections-0-published_at_0": at.date().isoformat(),
+            "corrections-0-published_at_1": at.strftime("%H:%M:%S"),
+            "corrections-0-DELETE": "on",
+        },
+    )
+    return not other.corrections.filter(text=correction.text).exists()
+
+
 def edit_another_articles_byline_inline(client, reader):
     mine, other = draft(), draft()
     byline = other.bylines.get()
@@ -249,6 +304,15 @@ def recover_deleted_published(client, reader):
     version, pk = deleted(lambda: live(credit_line="AP"))
     client.post(reverse("admin:articles_article_recover", args=[version.pk]))
     return Article.objects.published().filter(pk=pk).exists()
+
+
+def recover_with_a_live_articles_version(client, reader):
+    """A version of an article that was never deleted, taken while it was published."""
+    article = live(credit_line="AP")
+    version = Version.objects.get_for_object(article).get()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT, headline="Withdrawn")
+    client.post(reverse("admin:articles_article_recover", args=[version.pk]))
+    return Article.objects.published().exists() or Article.objects.count() != 1
 
 
 def recover_with_a_byline_version(client, reader):
@@ -348,6 +412,7 @@ REPORTER_MAY = {
     compare_revisions,
     preview_draft,
     preview_unsaved_form,
+    read_history,
 }
 EDITOR_MAY = REPORTER_MAY | {
     publish_on_add,
@@ -367,13 +432,17 @@ EDITOR_MAY = REPORTER_MAY | {
     change_ticker_item,
 }
 NOBODY_MAY = {
+    publish_through_a_conflict_choice,
+    set_times_through_a_conflict_choice,
     take_published_offline_through_review,
     revert_changes_status,
     revert_reaches_another_article,
     revert_with_another_articles_version,
     compare_with_another_articles_version,
     edit_another_articles_byline_inline,
+    edit_another_articles_correction_inline,
     recover_with_a_byline_version,
+    recover_with_a_live_articles_version,
 }
 # API keys and webhooks (api/admin.py).
 ADMINISTRATOR_MAY = EDITOR_MAY | {

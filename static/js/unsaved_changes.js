@@ -1,13 +1,14 @@
 // Ask before leaving an admin form whose changes are not saved: typing anywhere in the form
 // (the body editor included) marks it changed, saving clears the mark. A form shown again
-// with errors or with crossed edits to resolve holds unsaved work from the start.
+// with errors, with crossed edits to resolve or with another editor's changes merged in holds
+// unsaved work from the start.
 (function () {
   "use strict";
   const form = document.querySelector("#content-main form[method=post]");
   if (!form) {
     return;
   }
-  let unsaved = Boolean(document.querySelector(".errornote, .conflicts"));
+  let unsaved = Boolean(document.querySelector(".errornote, .conflicts, .unsaved-merge"));
   const changed = () => {
     unsaved = true;
   };

@@ -21,8 +21,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 LIVE_HEADLINE = "Storm nears the coast"
 NEW_HEADLINE = "Storm makes landfall"
 READER_URL = "/articles/storm/"
-# A moment as editors read it, in the site's one format: "3 February 2030, 14:05 UTC".
+# A moment as editors read it, in the site's one format: "3 February 2030, 14:05 UTC"; and to
+# the second where two saves must be told apart (revisions, drafts, crossed edits).
 MOMENT = r"\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} [A-Z]{3,4}"
+EXACT_MOMENT = r"\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}:\d{2} [A-Z]{3,4}"
 
 
 @pytest.fixture
@@ -93,7 +95,7 @@ def test_an_editor_keeps_changes_to_a_live_story_as_a_draft_until_publishing_the
     )
     notice = page.locator(".editing-notice")
     expect(notice).to_contain_text("You are editing its draft of changes")
-    expect(notice).to_contain_text(re.compile(f"saved {MOMENT} by Eve Editor"))
+    expect(notice).to_contain_text(re.compile(f"saved {EXACT_MOMENT} by Eve Editor"))
     expect(page.get_by_label("Headline")).to_have_value(NEW_HEADLINE)
     expect(page.get_by_role("button", name="Publish changes")).to_be_visible()
     assert_accessible(page, "article form with its draft of changes")
@@ -159,7 +161,7 @@ def test_reverting_puts_an_old_revision_in_the_draft_and_publishing_makes_it_liv
     page.get_by_role("link", name="History").click()
     saved = page.locator("#change-history tbody th a")
     expect(saved).to_have_count(2)
-    expect(saved.first).to_have_text(re.compile(f"^{MOMENT}$"))
+    expect(saved.first).to_have_text(re.compile(f"^{EXACT_MOMENT}$"))
     expect(page.locator("#change-history tbody tr").first).to_contain_text("The saved article now")
     assert_accessible(page, "history")
 
@@ -168,7 +170,7 @@ def test_reverting_puts_an_old_revision_in_the_draft_and_publishing_makes_it_liv
     page.get_by_label("Compare to the saved article").check()
     page.get_by_role("button", name="Compare").click()
     expect(page.locator(".revision-compare p").first).to_contain_text(
-        re.compile(f"From the revision of {MOMENT} by the importer or the shell to the saved article.")
+        re.compile(f"From the revision of {EXACT_MOMENT} by the importer or the shell to the saved article.")
     )
     headline_change = page.locator(".revision-compare tr", has=page.locator("th", has_text="Headline"))
     expect(headline_change.locator("del")).to_have_text("nears the coast")
@@ -217,7 +219,7 @@ def test_two_editors_saving_at_once_keep_both_changes_and_choose_where_they_cros
 
     expect(messages(max_)).to_contain_text(
         re.compile(
-            f"^Eve Editor saved this article at {MOMENT} while you had it open; their changes \\(summary\\) "
+            f"^Eve Editor saved this article at {EXACT_MOMENT} while you had it open; their changes \\(summary\\) "
             "were kept along with yours. Saved your changes"
         )
     )
@@ -238,7 +240,7 @@ def test_two_editors_saving_at_once_keep_both_changes_and_choose_where_they_cros
 
     expect(messages(max_)).to_contain_text(
         re.compile(
-            f"^Eve Editor saved this article at {MOMENT} while you had it open. .*you both changed headline: "
+            f"^Eve Editor saved this article at {EXACT_MOMENT} while you had it open. .*you both changed headline: "
             "choose which version of each to keep, then save again. Nothing has been saved yet.$"
         )
     )
@@ -302,7 +304,7 @@ def test_a_reporters_changes_to_a_live_story_go_to_the_editors_and_come_back(sto
 
     awaiting.get_by_role("link", name=LIVE_HEADLINE).click()
     expect(eve.locator(".editing-notice")).to_contain_text(
-        re.compile(f"You are editing its draft of changes, in review, saved {MOMENT} by Sam Reporter")
+        re.compile(f"You are editing its draft of changes, in review, saved {EXACT_MOMENT} by Sam Reporter")
     )
     expect(eve.get_by_label("Headline")).to_have_value(NEW_HEADLINE)
     eve.get_by_role("button", name="Send back to the reporter").click()
