@@ -23,7 +23,14 @@ from js_asset import Media
 from reversion.admin import VersionAdmin
 
 from articles.admin import TIPTAP_BASE_STYLE_HASH
-from newsroom.admin import FORMFIELD_OVERRIDES, NamedRowsFormSet, OfferedLookupsOnly, ShowForForm, https_formfield
+from newsroom.admin import (
+    FORMFIELD_OVERRIDES,
+    ChoicesForTheirFormOnly,
+    NamedRowsFormSet,
+    OfferedLookupsOnly,
+    ShowForForm,
+    https_formfield,
+)
 from newsroom.dates import when
 
 from . import services
@@ -196,7 +203,7 @@ class LiveUpdatePostForm(forms.ModelForm):
 
 
 @admin.register(LiveStory)
-class LiveStoryAdmin(OfferedLookupsOnly, VersionAdmin):
+class LiveStoryAdmin(ChoicesForTheirFormOnly, OfferedLookupsOnly, VersionAdmin):
     formfield_overrides = FORMFIELD_OVERRIDES
     change_form_template = "admin/breaking/livestory/change_form.html"
     list_display = ["headline", "status", "start_time", "latest_update", "update_count"]

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Correction, Section
-from breaking.tests.factories import make_ticker_item
+from breaking.tests.factories import make_live_story, make_ticker_item, make_update
 from newsroom.tests.uploads import image_upload
 
 from .factories import make_article, make_author, make_correction, make_section
@@ -342,11 +342,18 @@ def test_section_page_queries_do_not_grow_with_articles(client, django_assert_nu
     for number in range(articles):
         make_article(section=energy, authors=authors[: number % 3 + 1])
         make_ticker_item()
+        if number % 10 == 0:
+            story = make_live_story(section=energy)
+            make_update(story)
+            make_ticker_item(live_story=story)
 
-    with django_assert_num_queries(5):
+    # The section, the count, the articles, their bylines, the live stories in progress with
+    # their latest updates' times, and the ticker with theirs.
+    with django_assert_num_queries(6):
         response = client.get("/sections/energy/")
 
     assert len(card_headlines(response.text)) == min(articles, 20)
+    assert response.text.count('class="card live-card"') == len(range(0, articles, 10))
 
 
 # The archive
