@@ -9,7 +9,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Correction, Section
+from articles.templatetags.newsroom import machine_time
 from breaking.tests.factories import make_live_story, make_ticker_item, make_update
+from newsroom.dates import when
 from newsroom.tests.uploads import image_upload
 
 from .factories import make_article, make_author, make_correction, make_section
@@ -303,6 +305,29 @@ def test_section_page_lists_its_public_articles_newest_first(client):
     assert "<h1>Energy</h1>" in response.text
     assert '<p class="dek">Oil, gas and power.</p>' in response.text
     assert card_headlines(response.text) == ["Newer energy story", "Older energy story"]
+
+
+def test_section_page_lists_its_live_stories_in_progress_first_on_its_first_page(client):
+    energy = make_section(name="Energy", slug="energy")
+    for number in range(21):
+        make_article(headline=f"Story {number:02}", section=energy, published_at=hours_ago(100 - number))
+    grid = make_live_story(headline="Grid failure", slug="grid", section=energy, starts_at=hours_ago(3))
+    latest = make_update(grid, posted_at=hours_ago(1))
+    make_live_story(headline="Pipeline leak", slug="pipeline", section=energy, starts_at=hours_ago(2))
+    make_live_story(headline="Ended energy story", section=energy, status="ended", starts_at=hours_ago(2))
+    make_live_story(headline="Draft energy story", section=energy, status="draft")
+    make_live_story(headline="Later energy story", section=energy, starts_at=hours_ago(-1))
+    make_live_story(headline="Sport live", section=make_section(name="Sport"))
+
+    first = client.get("/sections/energy/").text
+    second = client.get("/sections/energy/?page=2").text
+
+    live = re.search(r'<section class="live-stories"[^>]*>(.*?)</section>', first, re.DOTALL).group(1)
+    assert re.findall(r'<h3 class="card-title"><a href="/live/([\w-]+)/">', live) == ["pipeline", "grid"]
+    assert live.count('<span class="live-label live">Live</span>') == 2
+    assert f'Latest update <time datetime="{machine_time(latest.posted_at)}">{when(latest.posted_at)}</time>' in live
+    assert first.index('class="live-stories"') < first.index("Story 20")
+    assert "live-stories" not in second
 
 
 def test_section_page_is_paginated_twenty_to_a_page(client):
