@@ -217,7 +217,10 @@ class LiveStoryAdmin(ChoicesForTheirFormOnly, OfferedLookupsOnly, VersionAdmin):
     NEWEST_SHOWN = 20
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(updates_posted=Count("updates"))
+        # Ordered again: a query with an aggregate leaves out Meta.ordering (the autocomplete pages it).
+        return (
+            super().get_queryset(request).annotate(updates_posted=Count("updates")).order_by(*LiveStory._meta.ordering)
+        )
 
     @admin.display(description="start", ordering="starts_at")
     def start_time(self, story):

@@ -120,8 +120,6 @@ class Placement(models.Model):
             raise ValidationError({"expires_at": "The end time must be after the start time."})
         if self.place == self.Place.PINNED and self.expires_at is None:
             raise ValidationError({"expires_at": "A pinned story needs an end time."})
-        if bool(self.article_id) == bool(self.live_story_id):
-            raise ValidationError("Choose an article or a live story: one of them.")
         article = self.article if self.article_id else None
         if article is not None:
             at = max(self.starts_at or timezone.now(), timezone.now())
