@@ -1,9 +1,14 @@
 """A placement may put a live story on the home page: a second nullable foreign key beside the
 article, and exactly one of the two set. Every placement so far names an article, so every row
-keeps its story and meets the wider constraint."""
+keeps its story and meets the wider constraint. Going back, placements of live stories are
+deleted: an article was all a placement could name."""
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+
+def delete_live_story_placements(apps, schema_editor):
+    apps.get_model("frontpage", "Placement").objects.filter(article__isnull=True).delete()
 
 
 class Migration(migrations.Migration):
@@ -43,6 +48,7 @@ class Migration(migrations.Migration):
                 to="articles.article",
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, delete_live_story_placements),
         migrations.AddConstraint(
             model_name="placement",
             constraint=models.CheckConstraint(
