@@ -10,13 +10,15 @@ from django.utils import timezone
 from articles.models import Article
 from articles.templatetags.newsroom import machine_time
 from articles.tests.factories import make_article, make_author, make_section
+from breaking.cards import live_story_cards
 from breaking.models import LiveStory
 from breaking.tests.factories import make_live_story, make_ticker_item, make_update
 from breaking.views import TICKER_LENGTH
-from frontpage.models import MAX_PINNED
+from frontpage.models import MAX_PINNED, placed
 from frontpage.tests.factories import make_lead, pin
 from newsroom.dates import when
 from newsroom.tests.uploads import image_upload
+from newsroom.views import _placed_live_stories
 
 pytestmark = pytest.mark.django_db
 
@@ -352,3 +354,25 @@ def test_the_home_page_last_modified_counts_a_live_lead_s_latest_update(client):
     response = client.get("/")
 
     assert parsedate_to_datetime(response["Last-Modified"]) == update.posted_at.replace(microsecond=0)
+
+
+def test_the_prepared_live_story_choices_take_each_call_s_time_in_every_place():
+    """The latest update's time is a subquery with its own "now": a prepared query that froze the
+    first call's time there would show the wrong update, or a story not yet started."""
+    now = timezone.now()
+    story = make_live_story(starts_at=now - timedelta(hours=2))
+    later = make_live_story(starts_at=now + timedelta(hours=2))
+    make_update(story, posted_at=now - timedelta(hours=1))
+    make_update(story, posted_at=now + timedelta(hours=3))
+    pin(story, hours=10)
+    pin(later, hours=10)
+
+    shown = {}
+    for at in [now, now + timedelta(hours=4), now + timedelta(hours=1)]:
+        prepared = [(row.pk, row.latest_update_at) for row in _placed_live_stories(at=at)]
+        plain = [(row.pk, row.latest_update_at) for row in placed(live_story_cards(at), at)]
+        assert prepared == plain
+        shown[at] = dict(prepared)
+    assert shown[now] == {story.pk: now - timedelta(hours=1)}
+    assert shown[now + timedelta(hours=1)] == {story.pk: now - timedelta(hours=1)}
+    assert shown[now + timedelta(hours=4)] == {story.pk: now + timedelta(hours=3), later.pk: None}
