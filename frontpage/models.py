@@ -137,35 +137,22 @@ class Placement(models.Model):
         return started and self.live_story.is_in_progress(at)
 
 
-def placed(stories, at):
-    """``stories`` (public articles or live stories in progress, with what the page shows of
-    them) that have a placement current at ``at``, once per placement, with its place
-    (``placed_as``), position, start (``placed_from``) and id: one query, joined to the
-    placements."""
-    return (
-        stories.filter(in_window(at, through="placements__"))
-        .annotate(
-            placed_as=F("placements__place"),
-            placed_position=F("placements__position"),
-            placed_from=F("placements__starts_at"),
-            placement_id=F("placements__pk"),
-        )
-        .order_by("placements__position", "-placements__starts_at", "-placements__pk")
-    )
-
-
-def front_page_choices(*rows):
+def front_page_choices(placements):
     """The lead story editors chose (or None) and the pinned ones in order, each once and not
-    the lead, from the rows of ``placed()`` (articles and live stories). The home page shows the
-    first MAX_PINNED."""
-    rows = sorted(
-        (story for kind in rows for story in kind),
-        key=lambda story: (story.placed_position, -story.placed_from.timestamp(), -story.placement_id),
-    )
-    leads = [story for story in rows if story.placed_as == Placement.Place.LEAD]
+    the lead, from ``placements`` current now in their order, with their stories loaded (an
+    article, or a live story with its latest update's time as ``live_latest_update_at``). The
+    home page shows the first MAX_PINNED."""
+    stories = []
+    for placement in placements:
+        story = placement.story
+        story.placed_as, story.placed_from, story.placement_id = placement.place, placement.starts_at, placement.pk
+        if placement.live_story_id:
+            story.latest_update_at = placement.live_latest_update_at
+        stories.append(story)
+    leads = [story for story in stories if story.placed_as == Placement.Place.LEAD]
     lead = max(leads, key=lambda story: (story.placed_from, story.placement_id), default=None)
     pinned, seen = [], {story_key(lead)} if lead else set()
-    for story in rows:
+    for story in stories:
         if story.placed_as == Placement.Place.PINNED and story_key(story) not in seen:
             seen.add(story_key(story))
             pinned.append(story)

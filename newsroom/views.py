@@ -15,11 +15,12 @@ from django.views.generic import TemplateView
 
 from articles.cards import with_cards
 from articles.models import Article
-from articles.views import public_articles, shows_articles, with_listed_bylines
-from breaking.cards import live_story_cards, shows_live_stories, with_live_cards
-from breaking.models import LiveStory
+from articles.views import CARD_FIELDS, SECTION_FIELDS, public_articles, shows_articles, with_listed_bylines
+from breaking.cards import LISTED_FIELDS as LIVE_STORY_FIELDS
+from breaking.cards import shows_live_stories, with_live_cards
+from breaking.models import LiveStory, latest_update_at
 from frontpage.invalidation import TAG as FRONT_PAGE
-from frontpage.models import MAX_PINNED, front_page_choices, placed, story_key
+from frontpage.models import MAX_PINNED, Placement, front_page_choices, story_key
 
 from .cache import shows
 from .health import database_probe
@@ -46,7 +47,7 @@ class HomeView(LastModifiedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        lead, pinned = front_page_choices(_placed(at=now), _placed_live_stories(at=now))
+        lead, pinned = front_page_choices(_placements(at=now))
         latest = _latest(at=now)
         if lead is None and latest:
             lead = latest[0]  # the newest leads, even if it is pinned too
@@ -85,15 +86,18 @@ class HomeView(LastModifiedMixin, TemplateView):
 
 
 @prepared
-def _placed(at: datetime):
-    """The articles editors chose for the home page (frontpage/models.py)."""
-    return placed(public_articles(at).prefetch_related(None), at)
-
-
-@prepared
-def _placed_live_stories(at: datetime):
-    """The live stories in progress editors chose for the home page, with their latest update's time."""
-    return placed(live_story_cards(at), at)
+def _placements(at: datetime):
+    """The placements on the home page at ``at`` with what it shows of their stories, articles
+    and live stories (with their latest update's time) alike: one query (frontpage/models.py)."""
+    article_fields = (f"article__{name}" for name in (*CARD_FIELDS, *SECTION_FIELDS))
+    live_story_fields = (f"live_story__{name}" for name in LIVE_STORY_FIELDS)
+    return (
+        Placement.objects.current(at)
+        .select_related("article__section", "live_story__section")
+        .only("place", "position", "starts_at", "article", "live_story", *article_fields, *live_story_fields)
+        .annotate(live_latest_update_at=latest_update_at(at, through="live_story__"))
+        .order_by("position", "-starts_at", "-pk")
+    )
 
 
 @prepared

@@ -10,15 +10,14 @@ from django.utils import timezone
 from articles.models import Article
 from articles.templatetags.newsroom import machine_time
 from articles.tests.factories import make_article, make_author, make_section
-from breaking.cards import live_story_cards
-from breaking.models import LiveStory
+from breaking.models import LiveStory, latest_update_at
 from breaking.tests.factories import make_live_story, make_ticker_item, make_update
 from breaking.views import TICKER_LENGTH
-from frontpage.models import MAX_PINNED, placed
+from frontpage.models import MAX_PINNED, Placement
 from frontpage.tests.factories import make_lead, pin
 from newsroom.dates import when
 from newsroom.tests.uploads import image_upload
-from newsroom.views import _placed_live_stories
+from newsroom.views import _placements
 
 pytestmark = pytest.mark.django_db
 
@@ -119,9 +118,9 @@ def test_home_page_queries_do_not_grow_with_articles_sections_or_ticker_items(cl
         make_article(section=sections[number % len(sections)], authors=authors[: number % 3 + 1])
         make_ticker_item()
 
-    # The editors' lead and pins (articles, then live stories), the latest articles, the
-    # sections' newest, the bylines of all of them and the ticker.
-    with django_assert_num_queries(6):
+    # The editors' lead and pins (articles and live stories with their latest update's time),
+    # the latest articles, the sections' newest, the bylines of all of them and the ticker.
+    with django_assert_num_queries(5):
         response = client.get("/")
 
     assert response.status_code == 200
@@ -249,7 +248,7 @@ def test_home_page_queries_do_not_grow_with_pinned_stories(client, django_assert
         pin(story, position=number)
         make_ticker_item(live_story=story)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/")
 
     assert len(pinned_headlines(response.text)) + len(pinned_live_headlines(response.text)) == min(2 * pins, MAX_PINNED)
@@ -356,7 +355,7 @@ def test_the_home_page_last_modified_counts_a_live_lead_s_latest_update(client):
     assert parsedate_to_datetime(response["Last-Modified"]) == update.posted_at.replace(microsecond=0)
 
 
-def test_the_prepared_live_story_choices_take_each_call_s_time_in_every_place():
+def test_the_prepared_choices_take_each_call_s_time_in_every_place():
     """The latest update's time is a subquery with its own "now": a prepared query that froze the
     first call's time there would show the wrong update, or a story not yet started."""
     now = timezone.now()
@@ -366,13 +365,18 @@ def test_the_prepared_live_story_choices_take_each_call_s_time_in_every_place():
     make_update(story, posted_at=now + timedelta(hours=3))
     pin(story, hours=10)
     pin(later, hours=10)
+    pin(make_article(published_at=now + timedelta(hours=1)), hours=10)
 
-    shown = {}
+    def shown(placements):
+        return {(row.article_id, row.live_story_id): row.live_latest_update_at for row in placements}
+
     for at in [now, now + timedelta(hours=4), now + timedelta(hours=1)]:
-        prepared = [(row.pk, row.latest_update_at) for row in _placed_live_stories(at=at)]
-        plain = [(row.pk, row.latest_update_at) for row in placed(live_story_cards(at), at)]
-        assert prepared == plain
-        shown[at] = dict(prepared)
-    assert shown[now] == {story.pk: now - timedelta(hours=1)}
-    assert shown[now + timedelta(hours=1)] == {story.pk: now - timedelta(hours=1)}
-    assert shown[now + timedelta(hours=4)] == {story.pk: now + timedelta(hours=3), later.pk: None}
+        assert shown(_placements(at=at)) == shown(Placement.objects.current(at).annotate(
+            live_latest_update_at=latest_update_at(at, through="live_story__")
+        ))  # fmt: skip
+    assert shown(_placements(at=now)) == {(None, story.pk): now - timedelta(hours=1)}
+    assert shown(_placements(at=now + timedelta(hours=4))) == {
+        (None, story.pk): now + timedelta(hours=3),
+        (None, later.pk): None,
+        (Article.objects.get().pk, None): None,
+    }
