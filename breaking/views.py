@@ -65,8 +65,13 @@ def _live_ticker_items(at: datetime):
         TickerItem.objects.live(at)
         .select_related("article", "live_story")
         .only(
-            *("text", "url", "priority", "article__slug"),
-            *("live_story__slug", "live_story__status", "live_story__starts_at"),
+            "text",
+            "url",
+            "priority",
+            "article__slug",
+            "live_story__slug",
+            "live_story__status",
+            "live_story__starts_at",
         )
         .annotate(latest_update_at=latest_update_at(at, through="live_story__"))
     )
