@@ -48,7 +48,6 @@ def ticker_items():
     for item in items:
         item.live_at = None
         if item.live_in_progress(at):
-            item.live_story.latest_update_at = item.latest_update_at
             item.live_at = item.latest_update_at or item.live_story.starts_at
     return items
 

@@ -16,13 +16,9 @@ from breaking.models import LiveStory, live_story_in_progress
 MAX_PINNED = 4
 
 
-def in_window(at, through=""):
-    """The condition for a placement to have started and not ended at ``at``, as a Q object;
-    ``through`` is the lookup path from another model (``"placements__"``)."""
-    return Q(
-        Q(**{f"{through}expires_at__isnull": True}) | Q(**{f"{through}expires_at__gt": at}),
-        **{f"{through}starts_at__lte": at},
-    )
+def in_window(at):
+    """The condition for a placement to have started and not ended at ``at``, as a Q object."""
+    return Q(Q(expires_at__isnull=True) | Q(expires_at__gt=at), starts_at__lte=at)
 
 
 class PlacementQuerySet(models.QuerySet):
