@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from articles.tests.conftest import login  # noqa: F401
 from newsroom.settings.base import BASE_DIR
 
 from .servers import base_environment, scratch_databases
