@@ -28,7 +28,13 @@ from js_asset import Media
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from newsroom.admin import FORMFIELD_OVERRIDES, NamedRowsFormSet, OfferedLookupsOnly, https_formfield
+from newsroom.admin import (
+    FORMFIELD_OVERRIDES,
+    ChoicesForTheirFormOnly,
+    NamedRowsFormSet,
+    OfferedLookupsOnly,
+    https_formfield,
+)
 from newsroom.dates import when
 
 from . import editing, presence
@@ -229,7 +235,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(OfferedLookupsOnly, VersionAdmin):
+class ArticleAdmin(ChoicesForTheirFormOnly, OfferedLookupsOnly, VersionAdmin):
     formfield_overrides = FORMFIELD_OVERRIDES
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from authors.models import Author
+from breaking.cards import live_story_cards, shows_live_stories, with_live_cards
 from newsroom.cache import cached_for_content, shows
 from newsroom.fragments import render_fragment
 from newsroom.http import LastModifiedMixin
@@ -233,9 +234,18 @@ class SectionDetailView(LastModifiedMixin, PreparedListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(section=self.section, **kwargs)
+        # Its live stories in progress head the first page, shown as live.
+        first_page = context["page_obj"].number == 1
+        live_stories = list(live_story_cards(timezone.now()).filter(section=self.section)) if first_page else []
         shows(self.request, f"list:section:{self.section.pk}")
         context["articles"] = context["object_list"] = self.listed(context["object_list"])
+        shows_live_stories(self.request, live_stories)
+        with_live_cards(live_stories)
+        context["live_stories"] = live_stories
         return context
+
+    def shown_articles(self, context):
+        return [*context["live_stories"], *context["articles"]]
 
 
 class ArchiveView(LastModifiedMixin, PreparedListMixin, FilterView):

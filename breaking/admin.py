@@ -23,7 +23,14 @@ from js_asset import Media
 from reversion.admin import VersionAdmin
 
 from articles.admin import TIPTAP_BASE_STYLE_HASH
-from newsroom.admin import FORMFIELD_OVERRIDES, NamedRowsFormSet, OfferedLookupsOnly, ShowForForm, https_formfield
+from newsroom.admin import (
+    FORMFIELD_OVERRIDES,
+    ChoicesForTheirFormOnly,
+    NamedRowsFormSet,
+    OfferedLookupsOnly,
+    ShowForForm,
+    https_formfield,
+)
 from newsroom.dates import when
 
 from . import services
@@ -196,7 +203,7 @@ class LiveUpdatePostForm(forms.ModelForm):
 
 
 @admin.register(LiveStory)
-class LiveStoryAdmin(OfferedLookupsOnly, VersionAdmin):
+class LiveStoryAdmin(ChoicesForTheirFormOnly, OfferedLookupsOnly, VersionAdmin):
     formfield_overrides = FORMFIELD_OVERRIDES
     change_form_template = "admin/breaking/livestory/change_form.html"
     list_display = ["headline", "status", "start_time", "latest_update", "update_count"]
@@ -210,7 +217,10 @@ class LiveStoryAdmin(OfferedLookupsOnly, VersionAdmin):
     NEWEST_SHOWN = 20
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(updates_posted=Count("updates"))
+        # Ordered again: a query with an aggregate leaves out Meta.ordering (the autocomplete pages it).
+        return (
+            super().get_queryset(request).annotate(updates_posted=Count("updates")).order_by(*LiveStory._meta.ordering)
+        )
 
     @admin.display(description="start", ordering="starts_at")
     def start_time(self, story):

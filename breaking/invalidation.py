@@ -1,14 +1,18 @@
 """What breaking-news changes make stale in the page cache (newsroom/cache.py), named as tags:
 
 - ``ticker``: the breaking-news bar and /ticker.json;
-- ``live:<pk>``: a live story's page (every page of it), its feeds and its poll endpoint;
-- ``list:live``: every list that shows live stories, with their latest update's time (the
-  sitemaps; the home page and sections when they show live coverage).
+- ``live:<pk>``: a live story's page (every page of it), its feeds and its poll endpoint, and
+  every page that lists it as live with its latest update's time (the home page when it leads
+  or is pinned, its section's page, the ticker when an item links to it; breaking/cards.py);
+- ``list:live``: the list of every public live story with its latest update's time (the sitemaps);
+- ``list:section:<pk>``: a section's page, which lists its live stories in progress first.
 
 Posting, editing or removing an update makes stale its story's ``live:<pk>`` and ``list:live``,
-nothing else. A live story appearing or going also refreshes the ticker, which may link to it.
-A ticker item starting or ending, a scheduled live story starting and an update posted for a
-later time are purged by ``due()`` at the first request after they happen.
+nothing else. A live story appearing or going also refreshes the ticker, which may link to it,
+and its section's page (the home page, which shows it only where an editor placed it, is
+frontpage/invalidation.py's). A ticker item starting or ending, a scheduled live story starting
+and an update posted for a later time are purged by ``due()`` at the first request after they
+happen.
 """
 
 from django.db.models import Q
@@ -39,12 +43,17 @@ def story_changed(sender, instance, raw=False, **kwargs):
     tags = {f"live:{instance.pk}"}
     stored = getattr(instance, "_stored", None)
     if stored is None or any(stored[name] != getattr(instance, name) for name in STORY_LISTED_FIELDS):
-        tags |= {"list:live", "ticker"}
+        tags |= {"list:live", "ticker", *section_tags(instance.section_id, (stored or {}).get("section_id"))}
     cache.purge(*tags)
 
 
 def story_deleted(sender, instance, **kwargs):
-    cache.purge(f"live:{instance.pk}", "list:live", "ticker")
+    cache.purge(f"live:{instance.pk}", "list:live", "ticker", *section_tags(instance.section_id))
+
+
+def section_tags(*sections):
+    """The pages of ``sections`` (ids, or None), which list their live stories in progress."""
+    return {f"list:section:{pk}" for pk in sections if pk is not None}
 
 
 def story_authors_changed(sender, instance, action, **kwargs):
@@ -73,8 +82,8 @@ def due(since, until):
         instant = item["expires_at"] if since < (item["expires_at"] or since) <= until else item["starts_at"]
         changes.append(({"ticker"}, instant))
     public = LiveStory.objects.filter(status__in=LiveStory.PUBLIC_STATUSES)
-    for pk, instant in public.filter(started).values_list("pk", "starts_at"):
-        changes.append(({f"live:{pk}", "list:live", "ticker"}, instant))
+    for pk, section, instant in public.filter(started).values_list("pk", "section", "starts_at"):
+        changes.append(({f"live:{pk}", "list:live", "ticker", *section_tags(section)}, instant))
     posted = LiveUpdate.objects.filter(posted_at__gt=since, posted_at__lte=until, story__in=public)
     for story, instant in posted.values_list("story", "posted_at"):
         changes.append(({f"live:{story}", "list:live"}, instant))

@@ -3,7 +3,7 @@
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -125,6 +125,10 @@ class TickerItem(models.Model):
             and (self.live_story_id is None or self.live_story.is_public(at))
         )
 
+    def live_in_progress(self, at=None):
+        """Whether the item links to a live story in progress, which it shows as live."""
+        return self.live_story_id is not None and self.live_story.is_in_progress(at)
+
     def in_window(self, at=None):
         """Started and not yet expired at ``at`` (now by default), whatever its article's state."""
         at = at or timezone.now()
@@ -137,11 +141,36 @@ class LiveStoryQuerySet(models.QuerySet):
         time has come. Drafts appear nowhere; a start in the future is a scheduled story."""
         return self.filter(public_live_story(at or timezone.now()))
 
+    def in_progress(self, at=None):
+        """The public stories still being covered at ``at``: live, not ended. These show as live
+        (a "LIVE" label and the latest update's time) wherever they are listed."""
+        return self.filter(live_story_in_progress(at or timezone.now()))
+
+    def with_latest_update(self, at=None):
+        """Each story with ``latest_update_at``, the time of its newest update readers see at ``at``
+        (None before the first)."""
+        return self.annotate(latest_update_at=latest_update_at(at or timezone.now()))
+
 
 def public_live_story(at, through=""):
     """The condition for a live story to be public at ``at``, as a Q object; ``through`` is the
     lookup path from another model (``"story__"``), so a join can use the same rule."""
     return Q(**{f"{through}status__in": LiveStory.PUBLIC_STATUSES, f"{through}starts_at__lte": at})
+
+
+def live_story_in_progress(at, through=""):
+    """``public_live_story()`` narrowed to the stories still live, as a Q object."""
+    return public_live_story(at, through) & Q(**{f"{through}status": LiveStory.Status.LIVE})
+
+
+def latest_update_at(at, through=""):
+    """The time of the newest update of a story readers see at ``at``, as a subquery on the
+    story's id (``through`` the path to it from the rows annotated, ``"live_story__"``). It reads
+    the stream's index; its story's being public is the outer query's to decide."""
+    updates = LiveUpdate.objects.filter(
+        story=OuterRef(f"{through}pk"), posted_at__lte=at, deleted_at__isnull=True
+    ).order_by("-posted_at", "-pk")
+    return Subquery(updates.values("posted_at")[:1])
 
 
 class LiveStory(models.Model):
@@ -216,6 +245,16 @@ class LiveStory(models.Model):
     def is_public(self, at=None):
         """The same rule as ``LiveStory.objects.published()``, for one story already loaded."""
         return self.status in self.PUBLIC_STATUSES and self.starts_at <= (at or timezone.now())
+
+    def is_in_progress(self, at=None):
+        """The same rule as ``LiveStory.objects.in_progress()``, for one story already loaded."""
+        return self.status == self.Status.LIVE and self.is_public(at)
+
+    def changed_at(self):
+        """When what a listing shows of the story last changed: an edit, its start or an update
+        (``latest_update_at`` where the query annotated it)."""
+        latest = getattr(self, "latest_update_at", None) or self.last_posted_at
+        return max(moment for moment in (self.updated_at, self.starts_at, latest) if moment is not None)
 
     def accepts_updates(self):
         """Updates are posted while the story is a draft (to open with) or live, not once ended."""

@@ -15,12 +15,13 @@ from django.views.generic import DetailView
 from articles.feeds import excerpt
 from authors.models import Author
 from newsroom.cache import shows
+from newsroom.dates import when
 from newsroom.fragments import render_fragment
 from newsroom.pagination import BoundedPaginator
 from newsroom.prepared import prepared
 from newsroom.seo import publisher
 
-from .models import LiveStory, LiveUpdate, TickerItem
+from .models import LiveStory, LiveUpdate, TickerItem, latest_update_at
 
 TICKER_LENGTH = 10
 UPDATES_PER_PAGE = 50
@@ -33,13 +34,28 @@ POLL_SECONDS = 10
 def ticker_block(argument):
     """The breaking-news bar: (html, tags, valid until) for the block every page shares."""
     items = ticker_items()
-    shown = [(item.pk, item.priority, item.text, item.get_link()) for item in items]
-    return render_fragment(("includes/ticker.html",), {"items": items}, shown), {"ticker"}, None
+    shown = [(item.pk, item.priority, item.text, item.get_link(), item.live_at) for item in items]
+    html = render_fragment(("includes/ticker.html",), {"items": items}, shown)
+    return html, {"ticker", *ticker_tags(items)}, None
 
 
 def ticker_items():
-    """The items the ticker bar shows now: the most important live ones, at most TICKER_LENGTH."""
-    return _live_ticker_items(at=timezone.now())
+    """The items the ticker bar shows now: the most important live ones, at most TICKER_LENGTH.
+    An item linking to a live story in progress has ``live_at``, the time it shows beside its
+    "LIVE" label (the story's latest update, or its start before the first); the others None."""
+    at = timezone.now()
+    items = _live_ticker_items(at=at)
+    for item in items:
+        item.live_at = None
+        if item.live_in_progress(at):
+            item.live_at = item.latest_update_at or item.live_story.starts_at
+    return items
+
+
+def ticker_tags(items):
+    """What the ticker shows beyond its items: the latest update's time of each live story in
+    progress it links to, made stale by a new update (``live:<pk>``)."""
+    return {f"live:{item.live_story_id}" for item in items if item.live_at is not None}
 
 
 @prepared
@@ -47,18 +63,33 @@ def _live_ticker_items(at: datetime):
     items = (
         TickerItem.objects.live(at)
         .select_related("article", "live_story")
-        .only("text", "url", "priority", "article__slug", "live_story__slug")
+        .only(
+            "text",
+            "url",
+            "priority",
+            "article__slug",
+            "live_story__slug",
+            "live_story__status",
+            "live_story__starts_at",
+        )
+        .annotate(latest_update_at=latest_update_at(at, through="live_story__"))
     )
     return items[:TICKER_LENGTH]
 
 
 def ticker_json(request):
     """What the ticker shows now, for the page script to refresh without a reload."""
-    shows(request, "ticker")
     items = ticker_items()
+    shows(request, "ticker", *ticker_tags(items))
     payload = {
         "items": [
-            {"id": item.pk, "text": item.text, "url": item.get_link() or None, "priority": item.priority}
+            {
+                "id": item.pk,
+                "text": item.text,
+                "url": item.get_link() or None,
+                "priority": item.priority,
+                "live": {"time": item.live_at.isoformat(), "shown": when(item.live_at)} if item.live_at else None,
+            }
             for item in items
         ]
     }

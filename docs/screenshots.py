@@ -148,6 +148,9 @@ for title, body in [("Where to find shelter", "<p>Councils have opened halls in 
         services.remove_update(update=update, user=editor)
 update.body = "<p>The eye crossed the coast near Den Helder, with gusts of 150 km/h.</p>"
 services.record_edit(update=update, user=editor)
+# The live story pinned first on the front page while it is in progress.
+Placement.objects.create(place="pinned", live_story=storm, position=0, starts_at=now - timedelta(minutes=30),
+                         expires_at=now + timedelta(hours=5), created_by=editor)
 print(json.dumps({{"live": live.pk, "changed": changed.pk, "storm": storm.pk}}))
 """
 

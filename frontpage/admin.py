@@ -10,8 +10,8 @@ from .models import Placement
 
 
 class PlacementForm(ShowForForm):
-    """Choose the story, lead or pinned, and how long it stays: "Show for" sets the end time
-    from the start time; an end time typed in wins."""
+    """Choose the story (an article or a live story), lead or pinned, and how long it stays:
+    "Show for" sets the end time from the start time; an end time typed in wins."""
 
     HOURS = [1, 3, 6, 12, 24, 48]
     DEFAULT = "6"
@@ -19,7 +19,7 @@ class PlacementForm(ShowForForm):
 
     class Meta:
         model = Placement
-        fields = ["place", "article", "position", "starts_at", "expires_at"]
+        fields = ["place", "article", "live_story", "position", "starts_at", "expires_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,14 +67,14 @@ class PlacementAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     list_display = ["placement", "position", "on_page_now", "start_time", "end_time"]
     list_editable = ["position"]
     list_filter = [OnPageNowFilter, "place"]
-    list_select_related = ["article"]
-    search_fields = ["article__headline"]
-    autocomplete_fields = ["article"]
+    list_select_related = ["article", "live_story"]
+    search_fields = ["article__headline", "live_story__headline"]
+    autocomplete_fields = ["article", "live_story"]
     date_hierarchy = "starts_at"
     actions = ["end_now"]
     readonly_fields = ["created_by"]
     fieldsets = [
-        (None, {"fields": ["place", "article", "lasts", "position"]}),
+        (None, {"fields": ["place", "article", "live_story", "lasts", "position"]}),
         ("Timing", {"fields": ["starts_at", "expires_at", "created_by"]}),
     ]
 
@@ -106,7 +106,7 @@ class PlacementAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     def end_now(self, request, queryset):
         now = timezone.now()
         ended, left = [], []
-        for placement in queryset.select_related("article"):
+        for placement in queryset.select_related("article", "live_story"):
             if placement.starts_at < now and (placement.expires_at is None or placement.expires_at > now):
                 placement.expires_at = now
                 placement.save(update_fields=["expires_at"])  # not update(): the save signal clears the home page

@@ -1,9 +1,9 @@
 """What editors choose for the home page: its lead story, and stories pinned in order for a set
 time. Without a choice the newest public story leads, as it always has.
 
-A placement points at one story. Today that is an article; a live story becomes a second kind of
-target as a second nullable foreign key beside ``article``, with the check constraint widened to
-"exactly one of them is set" and ``current()`` accepting either kind while it is public."""
+A placement points at one story: an article, or a live story (two nullable foreign keys, exactly
+one of them set). A live story is on the home page while it is in progress: once ended or
+unpublished it leaves on its own, like an article unpublished or expired."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,17 +11,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from articles.models import Article, public_at, user_link
+from breaking.models import LiveStory, live_story_in_progress
 
 MAX_PINNED = 4
 
 
-def in_window(at, through=""):
-    """The condition for a placement to have started and not ended at ``at``, as a Q object;
-    ``through`` is the lookup path from another model (``"placements__"``)."""
-    return Q(
-        Q(**{f"{through}expires_at__isnull": True}) | Q(**{f"{through}expires_at__gt": at}),
-        **{f"{through}starts_at__lte": at},
-    )
+def in_window(at):
+    """The condition for a placement to have started and not ended at ``at``, as a Q object."""
+    return Q(Q(expires_at__isnull=True) | Q(expires_at__gt=at), starts_at__lte=at)
 
 
 class PlacementQuerySet(models.QuerySet):
@@ -30,7 +27,9 @@ class PlacementQuerySet(models.QuerySet):
         of a story that is public then. An article unpublished or expired drops out here, with
         no job to run and nothing to tidy up."""
         at = at or timezone.now()
-        return self.filter(in_window(at), public_at(at, through="article__"))
+        return self.filter(
+            in_window(at), public_at(at, through="article__") | live_story_in_progress(at, through="live_story__")
+        )
 
 
 class Placement(models.Model):
@@ -50,7 +49,17 @@ class Placement(models.Model):
         on_delete=models.CASCADE,
         related_name="placements",
         limit_choices_to={"status": Article.Status.PUBLISHED},
+        blank=True,
         help_text="A published article. If it is unpublished or expires, it leaves the home page on its own.",
+    )
+    live_story = models.ForeignKey(
+        LiveStory,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="placements",
+        limit_choices_to={"status": LiveStory.Status.LIVE},
+        help_text="…or a live story, shown as live. Once it has ended it leaves the home page on its own.",
     )
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Pinned stories are shown from low to high; the lead story ignores it."
@@ -76,8 +85,12 @@ class Placement(models.Model):
             models.Index(fields=["expires_at"], condition=Q(expires_at__isnull=False), name="placement_expires"),
         ]
         constraints = [
-            # One target per placement; with live stories: exactly one of article and live story.
-            models.CheckConstraint(condition=Q(article__isnull=False), name="placement_one_target"),
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, live_story__isnull=True)
+                | Q(article__isnull=True, live_story__isnull=False),
+                name="placement_one_target",
+                violation_error_message="Choose an article or a live story: one of them.",
+            ),
             models.CheckConstraint(
                 condition=Q(expires_at__isnull=True) | Q(expires_at__gt=F("starts_at")),
                 name="placement_ends_after_start",
@@ -96,7 +109,7 @@ class Placement(models.Model):
     @property
     def story(self):
         """What the placement puts on the home page."""
-        return self.article
+        return self.article if self.article_id else self.live_story
 
     def clean(self):
         if self.expires_at and self.starts_at and self.expires_at <= self.starts_at:
@@ -108,33 +121,40 @@ class Placement(models.Model):
             at = max(self.starts_at or timezone.now(), timezone.now())
             if article.status != Article.Status.PUBLISHED or (article.expires_at and article.expires_at <= at):
                 raise ValidationError({"article": "Only a published article can lead or be pinned."})
+        if self.live_story_id and self.live_story.status != LiveStory.Status.LIVE:
+            raise ValidationError({"live_story": "Only a live story in progress can lead or be pinned."})
 
     def is_current(self, at=None):
         """The same rule as ``Placement.objects.current()``, for one placement already loaded."""
         at = at or timezone.now()
         started = self.starts_at <= at and (self.expires_at is None or self.expires_at > at)
-        return started and self.article.is_public(at)
+        if self.article_id:
+            return started and self.article.is_public(at)
+        return started and self.live_story.is_in_progress(at)
 
 
-def placed_articles(articles, at):
-    """``articles`` (public articles with what the page shows of them) that have a placement
-    current at ``at``, once per placement, with its place (``placed_as``) and start
-    (``placed_from``), pinned ones in their order: one query, joined to the placements."""
-    return (
-        articles.filter(in_window(at, through="placements__"))
-        .annotate(placed_as=F("placements__place"), placed_from=F("placements__starts_at"))
-        .order_by("placements__position", "-placements__starts_at", "-placements__pk")
-    )
-
-
-def front_page_choices(rows):
-    """The lead article editors chose (or None) and the pinned ones in order, each once and not
-    the lead, from the rows of ``placed_articles()``. The home page shows the first MAX_PINNED."""
-    leads = [article for article in rows if article.placed_as == Placement.Place.LEAD]
-    lead = max(leads, key=lambda article: article.placed_from, default=None)
-    pinned, seen = [], {lead.pk} if lead else set()
-    for article in rows:
-        if article.placed_as == Placement.Place.PINNED and article.pk not in seen:
-            seen.add(article.pk)
-            pinned.append(article)
+def front_page_choices(placements):
+    """The lead story editors chose (or None) and the pinned ones in order, each once and not
+    the lead, from ``placements`` current now in their order, with their stories loaded (an
+    article, or a live story with its latest update's time as ``live_latest_update_at``). The
+    home page shows the first MAX_PINNED."""
+    stories = []
+    for placement in placements:
+        story = placement.story
+        story.placed_as, story.placed_from, story.placement_id = placement.place, placement.starts_at, placement.pk
+        if placement.live_story_id:
+            story.latest_update_at = placement.live_latest_update_at
+        stories.append(story)
+    leads = [story for story in stories if story.placed_as == Placement.Place.LEAD]
+    lead = max(leads, key=lambda story: (story.placed_from, story.placement_id), default=None)
+    pinned, seen = [], {story_key(lead)} if lead else set()
+    for story in stories:
+        if story.placed_as == Placement.Place.PINNED and story_key(story) not in seen:
+            seen.add(story_key(story))
+            pinned.append(story)
     return lead, pinned
+
+
+def story_key(story):
+    """What tells stories apart on the home page, articles and live stories together."""
+    return story._meta.label, story.pk

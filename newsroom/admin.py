@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest
@@ -70,6 +71,22 @@ class OfferedLookupsOnly:
         if lookup.split(LOOKUP_SEP)[0] not in offered:
             return False
         return super().lookup_allowed(lookup, value, request)
+
+
+class ChoicesForTheirFormOnly:
+    """A ModelAdmin mixin for models other forms choose by autocomplete: the autocomplete answers
+    only those who may fill in the form asking (add or change its model). Django on its own asks
+    only whether they may view this model, so a role kept from a form (a reporter, from the front
+    page's) could still list its choices through the form's address."""
+
+    def get_search_results(self, request, queryset, search_term):
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete":
+            app_label, model_name = request.GET.get("app_label"), request.GET.get("model_name")
+            may = [request.user.has_perm(f"{app_label}.{action}_{model_name}") for action in ("add", "change")]
+            if not any(may):
+                raise PermissionDenied
+        return super().get_search_results(request, queryset, search_term)
 
 
 class RefuseNulBytesMiddleware:

@@ -94,13 +94,21 @@ def article_changed_at(article, *, with_parts=False):
     return max(moment for moment in moments if moment is not None)
 
 
+def changed_at(shown, *, with_parts=False):
+    """When what a reader sees of ``shown`` last changed: an article's as ``article_changed_at()``;
+    a live story listed among articles says itself (``changed_at()``)."""
+    if hasattr(shown, "changed_at"):
+        return shown.changed_at()
+    return article_changed_at(shown, with_parts=with_parts)
+
+
 class LastModifiedMixin:
     """For the views of articles: ``Last-Modified`` is when the newest change among the articles
     the page shows was made (an article's own page counts its corrections and authors too). Other
     parts of a page (the ticker, links to other stories) are left out: they have the ETag.
 
-    The shown articles are the view's ``object`` or ``object_list``; views that show others
-    override ``shown_articles``. Lists are read after rendering, from what the page loaded."""
+    The shown articles are the view's ``object`` or ``object_list``; views that show others (or
+    live stories beside them) override ``shown_articles``. Lists are read after rendering, from what the page loaded."""
 
     def shown_articles(self, context):
         shown = context.get("object")
@@ -111,7 +119,7 @@ class LastModifiedMixin:
         with_parts = context.get("object") is not None
 
         def send_last_modified(response):
-            changes = [article_changed_at(article, with_parts=with_parts) for article in self.shown_articles(context)]
+            changes = [changed_at(shown, with_parts=with_parts) for shown in self.shown_articles(context)]
             if changes:
                 set_last_modified(response, max(changes))
 

@@ -15,9 +15,12 @@ from django.views.generic import TemplateView
 
 from articles.cards import with_cards
 from articles.models import Article
-from articles.views import public_articles, shows_articles, with_listed_bylines
+from articles.views import CARD_FIELDS, SECTION_FIELDS, public_articles, shows_articles, with_listed_bylines
+from breaking.cards import LISTED_FIELDS as LIVE_STORY_FIELDS
+from breaking.cards import shows_live_stories, with_live_cards
+from breaking.models import LiveStory, latest_update_at
 from frontpage.invalidation import TAG as FRONT_PAGE
-from frontpage.models import MAX_PINNED, front_page_choices, placed_articles
+from frontpage.models import MAX_PINNED, Placement, front_page_choices, story_key
 
 from .cache import shows
 from .health import database_probe
@@ -37,22 +40,24 @@ HOME_SPAN = 500
 
 class HomeView(LastModifiedMixin, TemplateView):
     """The lead story, the stories editors pinned, the latest stories and a block per section: a
-    constant handful of queries. Editors choose the lead and the pins (frontpage/models.py);
-    without a choice the newest story leads."""
+    constant handful of queries. Editors choose the lead and the pins, articles or live stories
+    in progress (frontpage/models.py); without a choice the newest article leads."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        lead, pinned = front_page_choices(_placed(at=now))
+        lead, pinned = front_page_choices(_placements(at=now))
         latest = _latest(at=now)
         if lead is None and latest:
             lead = latest[0]  # the newest leads, even if it is pinned too
-        pinned = [article for article in pinned if article.pk != lead.pk][:MAX_PINNED] if lead else []
-        chosen = {article.pk for article in [lead, *pinned] if article}
-        latest = [article for article in latest if article.pk not in chosen][:LATEST]
+        pinned = [story for story in pinned if story_key(story) != story_key(lead)][:MAX_PINNED] if lead else []
+        chosen = {story_key(story) for story in [lead, *pinned] if story}
+        latest = [article for article in latest if story_key(article) not in chosen][:LATEST]
+        live = [story for story in [lead, *pinned] if isinstance(story, LiveStory)]
+        pinned_articles = [story for story in pinned if not isinstance(story, LiveStory)]
         in_sections = _newest_in_sections(at=now)
-        shown = [*([lead] if lead else []), *pinned, *latest]
+        shown = [story for story in [lead, *pinned_articles, *latest] if story and not isinstance(story, LiveStory)]
         with_listed_bylines([*shown, *in_sections])
         by_section = {}
         for article in in_sections:
@@ -62,8 +67,17 @@ class HomeView(LastModifiedMixin, TemplateView):
         in_sections = [article for _, articles in sections for article in articles]
         shows(self.request, "list:latest", FRONT_PAGE)
         shows_articles(self.request, [*shown, *in_sections])
-        with_cards([*pinned, *latest, *in_sections])
-        return super().get_context_data(lead=lead, pinned=pinned, latest=latest, sections=sections, **kwargs)
+        shows_live_stories(self.request, live)
+        with_cards([*pinned_articles, *latest, *in_sections])
+        with_live_cards([story for story in pinned if isinstance(story, LiveStory)])
+        return super().get_context_data(
+            lead=lead,
+            lead_is_live=isinstance(lead, LiveStory),
+            pinned=pinned,
+            latest=latest,
+            sections=sections,
+            **kwargs,
+        )
 
     def shown_articles(self, context):
         in_sections = [article for _, articles in context["sections"] for article in articles]
@@ -72,9 +86,18 @@ class HomeView(LastModifiedMixin, TemplateView):
 
 
 @prepared
-def _placed(at: datetime):
-    """The articles editors chose for the home page (frontpage/models.py)."""
-    return placed_articles(public_articles(at).prefetch_related(None), at)
+def _placements(at: datetime):
+    """The placements on the home page at ``at`` with what it shows of their stories, articles
+    and live stories (with their latest update's time) alike: one query (frontpage/models.py)."""
+    article_fields = (f"article__{name}" for name in (*CARD_FIELDS, *SECTION_FIELDS))
+    live_story_fields = (f"live_story__{name}" for name in LIVE_STORY_FIELDS)
+    return (
+        Placement.objects.current(at)
+        .select_related("article__section", "live_story__section")
+        .only("place", "position", "starts_at", "article", "live_story", *article_fields, *live_story_fields)
+        .annotate(live_latest_update_at=latest_update_at(at, through="live_story__"))
+        .order_by("position", "-starts_at", "-pk")
+    )
 
 
 @prepared

@@ -9,8 +9,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Correction, Section
+from articles.templatetags.newsroom import machine_time
 from articles.views import article_page
-from breaking.tests.factories import make_ticker_item
+from breaking.tests.factories import make_live_story, make_ticker_item, make_update
+from newsroom.dates import when
 from newsroom.tests.uploads import image_upload
 
 from .factories import make_article, make_author, make_correction, make_section
@@ -306,6 +308,29 @@ def test_section_page_lists_its_public_articles_newest_first(client):
     assert card_headlines(response.text) == ["Newer energy story", "Older energy story"]
 
 
+def test_section_page_lists_its_live_stories_in_progress_first_on_its_first_page(client):
+    energy = make_section(name="Energy", slug="energy")
+    for number in range(21):
+        make_article(headline=f"Story {number:02}", section=energy, published_at=hours_ago(100 - number))
+    grid = make_live_story(headline="Grid failure", slug="grid", section=energy, starts_at=hours_ago(3))
+    latest = make_update(grid, posted_at=hours_ago(1))
+    make_live_story(headline="Pipeline leak", slug="pipeline", section=energy, starts_at=hours_ago(2))
+    make_live_story(headline="Ended energy story", section=energy, status="ended", starts_at=hours_ago(2))
+    make_live_story(headline="Draft energy story", section=energy, status="draft")
+    make_live_story(headline="Later energy story", section=energy, starts_at=hours_ago(-1))
+    make_live_story(headline="Sport live", section=make_section(name="Sport"))
+
+    first = client.get("/sections/energy/").text
+    second = client.get("/sections/energy/?page=2").text
+
+    live = re.search(r'<section class="live-stories"[^>]*>(.*?)</section>', first, re.DOTALL).group(1)
+    assert re.findall(r'<h3 class="card-title"><a href="/live/([\w-]+)/">', live) == ["pipeline", "grid"]
+    assert live.count('<span class="live-label live">Live</span>') == 2
+    assert f'Latest update <time datetime="{machine_time(latest.posted_at)}">{when(latest.posted_at)}</time>' in live
+    assert first.index('class="live-stories"') < first.index("Story 20")
+    assert "live-stories" not in second
+
+
 def test_section_page_is_paginated_twenty_to_a_page(client):
     energy = make_section(slug="energy")
     for number in range(25):
@@ -343,11 +368,18 @@ def test_section_page_queries_do_not_grow_with_articles(client, django_assert_nu
     for number in range(articles):
         make_article(section=energy, authors=authors[: number % 3 + 1])
         make_ticker_item()
+        if number % 10 == 0:
+            story = make_live_story(section=energy)
+            make_update(story)
+            make_ticker_item(live_story=story)
 
-    with django_assert_num_queries(5):
+    # The section, the count, the articles, their bylines, the live stories in progress with
+    # their latest updates' times, and the ticker with theirs.
+    with django_assert_num_queries(6):
         response = client.get("/sections/energy/")
 
     assert len(card_headlines(response.text)) == min(articles, 20)
+    assert response.text.count('class="card live-card"') == len(range(0, articles, 10))
 
 
 # The archive

@@ -56,8 +56,17 @@ REVIEWED = {
     ("articles/views.py", "_neighbour('next', at)"),
     # public_live_story(at, through=...): through is "" or a relation path written in code.
     ("breaking/models.py", "{f'{through}status__in': LiveStory.PUBLIC_STATUSES, f'{through}starts_at__lte': at}"),
+    # live_story_in_progress(at, through=...): the same, with a literal status.
+    ("breaking/models.py", "{f'{through}status': LiveStory.Status.LIVE}"),
     # What lists and the ticker show of a live story, a literal tuple of its field names.
     ("breaking/invalidation.py", "STORY_LISTED_FIELDS"),
+    # What a listing shows of a live story (breaking/cards.py), a literal tuple of field names.
+    ("breaking/cards.py", "LISTED_FIELDS"),
+    # The home page's placements: those literal tuples behind "article__" and "live_story__".
+    ("newsroom/views.py", "article_fields"),
+    ("newsroom/views.py", "live_story_fields"),
+    # The model's own Meta.ordering.
+    ("breaking/admin.py", "LiveStory._meta.ordering"),
     # The model's own Meta.ordering.
     ("authors/admin.py", "Author._meta.ordering"),
     # unique_slug(field=...): callers pass the literal "slug".

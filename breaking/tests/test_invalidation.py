@@ -1,7 +1,9 @@
 """What breaking-news changes make stale in the page cache, with the cache switched on as in
-production: posting an update refreshes its live page, feeds, poll endpoint and the lists of
-live stories, and leaves every other cached page as it is."""
+production: posting an update refreshes its live page, feeds, poll endpoint and the pages that
+list the story with its latest update's time (its section, the ticker, the home page where it is
+placed, the sitemaps), and leaves every other cached page as it is."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +18,8 @@ from articles.tests.test_sitemaps import read_index
 from breaking import services
 from breaking.invalidation import next_due
 from breaking.models import LiveStory
+from frontpage.tests.factories import pin
+from newsroom.dates import when
 
 from .factories import make_live_story, make_ticker_item, make_update
 
@@ -40,16 +44,36 @@ def clock():
 
 @pytest.fixture
 def scene(clock):
-    section = make_section(name="Weather", slug="weather")
-    storm = make_live_story(headline="Storm hits the coast", slug="storm", section=section)
-    other = make_live_story(headline="Election night", slug="election")
-    make_update(storm, title="Warning issued")
+    weather = make_section(name="Weather", slug="weather")
+    energy = make_section(name="Energy", slug="energy")
+    storm = make_live_story(headline="Storm hits the coast", slug="storm", section=weather)
+    other = make_live_story(headline="Election night", slug="election", section=energy)
+    make_update(storm, title="Warning issued", posted_at=NOW - timedelta(minutes=30))
     make_update(other, title="Polls open")
-    make_article(headline="Oil falls", slug="oil-falls", section=section)
+    make_article(headline="Oil falls", slug="oil-falls", section=weather)
+    make_article(headline="Coal slumps", slug="coal-slumps", section=energy)
     make_ticker_item(text="Follow the storm", live_story=storm)
     return storm
 
 
+@pytest.fixture
+def renders(monkeypatch):
+    """The pages rendered (not served from the cache), by path."""
+    from newsroom import cache as pages
+
+    paths = []
+    render = pages._render
+
+    def watched(view, request, *args, **kwargs):
+        paths.append(request.get_full_path())
+        return render(view, request, *args, **kwargs)
+
+    monkeypatch.setattr(pages, "_render", watched)
+    return paths
+
+
+# The pages that show the storm's latest update's time: its live page, poll endpoint and feeds,
+# the sitemaps, its section's page and the ticker (which links to it).
 STALE = [
     "/live/storm/",
     "/live/storm/updates.json",
@@ -57,47 +81,94 @@ STALE = [
     "/live/storm/feed/atom/",
     "/sitemap.xml",
     "/sitemap-live.xml",
+    "/sections/weather/",
+    "/ticker.json",
 ]
 FRESH = [
     "/live/election/",
     "/live/election/updates.json",
     "/live/election/feed/",
-    "/",
     "/articles/oil-falls/",
-    "/sections/weather/",
+    "/articles/coal-slumps/",
+    "/sections/energy/",
     "/archive/",
     "/feeds/latest/",
-    "/ticker.json",
 ]
 
 
-def test_posting_an_update_makes_stale_only_its_live_page_feeds_and_live_lists(
-    client, scene, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("on_home_page", [True, False], ids=["pinned", "not-on-the-home-page"])
+def test_posting_an_update_makes_stale_only_the_pages_showing_its_story_s_latest_time(
+    client, scene, django_capture_on_commit_callbacks, renders, on_home_page
 ):
+    if on_home_page:
+        pin(scene, starts_at=NOW - timedelta(hours=1))
+    stale = STALE + (["/"] if on_home_page else [])
     # The articles' sitemap part, as the index names it: its number follows the articles' ids,
     # which on PostgreSQL earlier tests have used up.
-    fresh = FRESH + [part for part, _ in read_index(client) if part.startswith("/sitemap-articles")]
-    assert len(fresh) == len(FRESH) + 1
-    for url in STALE + fresh:
+    fresh = FRESH + ([] if on_home_page else ["/"])
+    fresh += [part for part, _ in read_index(client) if part.startswith("/sitemap-articles")]
+    assert len(fresh) == len(FRESH) + (0 if on_home_page else 1) + 1
+    for url in stale + fresh:
         assert client.get(url).status_code == 200, url
-        assert queries_for(client, url)[1] == 0, url
+    renders.clear()
+    for url in stale + fresh:
+        client.get(url)
+    assert renders == [], "every page is served from the cache"
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_update(story=scene, user=make_user("Editor"), title="Landfall at Port Ellis")
+        update = services.post_update(story=scene, user=make_user("Editor"), title="Landfall at Port Ellis")
 
-    for url in fresh:
-        assert queries_for(client, url)[1] == 0, f"{url} was made stale"
-    for url in STALE:
-        _response, queries = queries_for(client, url)
-        assert queries > 0, f"{url} was not made stale"
+    for url in stale + fresh:
+        assert client.get(url).status_code == 200, url
+    assert sorted(renders) == sorted(stale)
+    latest = when(update.posted_at)
     assert "Landfall at Port Ellis" in client.get("/live/storm/").text
     assert "Landfall at Port Ellis" in client.get("/live/storm/updates.json").text
     assert "Landfall at Port Ellis" in client.get("/live/storm/feed/").text
+    assert latest in live_card(client.get("/sections/weather/").text)
+    assert client.get("/ticker.json").json()["items"][0]["live"]["shown"] == latest
+    # A page left in the cache is served with the ticker as it is now.
+    assert f"{latest}</time>" in ticker_bar(client.get("/articles/coal-slumps/").text)
+    if on_home_page:
+        assert latest in live_card(client.get("/").text)
+
+
+def live_card(html):
+    return re.search(r'<article class="card live-card">(.*?)</article>', html, re.DOTALL).group(1)
+
+
+def ticker_bar(html):
+    return re.search(r'<section class="ticker"[^>]*>(.*?)</section>', html, re.DOTALL).group(1)
+
+
+def test_a_placed_live_story_made_live_or_starting_shows_on_the_cached_home_page(
+    client, clock, django_capture_on_commit_callbacks
+):
+    make_article(headline="Oil falls")
+    draft = make_live_story(headline="Draft storm", slug="draft-storm", status=LiveStory.Status.DRAFT)
+    later = make_live_story(headline="Later storm", slug="later-storm", starts_at=NOW + timedelta(minutes=5))
+    pin(draft, starts_at=NOW - timedelta(hours=1), position=1)
+    pin(later, starts_at=NOW - timedelta(hours=1), position=2)
+    assert "storm" not in client.get("/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = LiveStory.Status.LIVE
+        draft.save()
+    assert "Draft storm" in client.get("/").text
+    assert "Later storm" not in client.get("/").text
+
+    clock.move_to(NOW + timedelta(minutes=5))
+    assert "Later storm" in client.get("/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = LiveStory.Status.ENDED
+        draft.save()
+    assert "Draft storm" not in client.get("/").text
 
 
 @pytest.mark.parametrize("change", ["edit", "remove"])
 def test_editing_or_removing_an_update_refreshes_its_page_in_place(
-    client, scene, django_capture_on_commit_callbacks, change
+    client, scene, django_capture_on_commit_callbacks, renders, change
 ):
     editor = make_user("Editor")
     update = services.post_update(story=scene, user=editor, title="Ten dead")
@@ -117,7 +188,9 @@ def test_editing_or_removing_an_update_refreshes_its_page_in_place(
         assert "Twelve dead" in entry["html"] and "Edited" in entry["html"]
     else:
         assert entry["deleted"] and "Ten dead" not in entry["html"]
-    assert queries_for(client, "/live/election/")[1] == 0
+    renders.clear()
+    client.get("/live/election/")
+    assert renders == []  # served from the cache (with the ticker, which links to the storm, as it is now)
 
 
 def test_ending_a_story_refreshes_its_page_and_the_ticker(client, scene, django_capture_on_commit_callbacks):

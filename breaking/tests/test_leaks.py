@@ -1,6 +1,8 @@
 """Nothing of live coverage readers may not see reaches a public response: not a draft live story
 or one scheduled to start later, nor their updates, their ticker items or an update posted for a
-later time; a removed update's words appear nowhere. Every public URL is read whole."""
+later time; a removed update's words appear nowhere, even where an editor placed the story on
+the home page. Every public URL is read whole. An ended story stays public, but shows as live
+nowhere."""
 
 import re
 from datetime import timedelta
@@ -8,8 +10,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.tests.factories import make_author
+from articles.tests.factories import make_article, make_author, make_section
 from breaking.models import LiveStory
+from frontpage.tests.factories import make_lead, pin
 
 from .factories import make_live_story, make_ticker_item, make_update
 
@@ -29,7 +32,10 @@ def leaks(text):
 
 @pytest.fixture
 def coverage(fresh_cache):
-    public = make_live_story(headline="Storm hits the coast", slug="storm", summary="Public summary.")
+    weather = make_section(name="Weather", slug="weather")
+    make_article(headline="Rain tomorrow", section=weather)
+    public = make_live_story(headline="Storm hits the coast", slug="storm", summary="Public summary.", section=weather)
+    pin(public)
     make_update(public, title="Landfall", body="<p>Public words.</p>")
     make_update(public, body="<p>Walvis retracted figure.</p>", deleted_at=timezone.now())
     make_update(public, title="Xochimilco floods", posted_at=timezone.now() + timedelta(hours=1))
@@ -40,7 +46,11 @@ def coverage(fresh_cache):
     }
     hidden = {}
     for state, word in HIDDEN.items():
-        story = make_live_story(headline=f"{word} floods", summary=f"{word} rescue boats", **states[state])
+        story = make_live_story(
+            headline=f"{word} floods", summary=f"{word} rescue boats", section=weather, **states[state]
+        )
+        make_lead(story)  # an editor's choice does not make it public
+        pin(story)
         story.authors.set([make_author(name="Quill Secretary")])
         make_update(story, title=f"{word} floods", body=f"<p>{word} rescue boats</p>", key_event=True)
         make_ticker_item(text=f"{word} live flash", live_story=story)
@@ -54,7 +64,8 @@ PUBLIC_PAGES = [
     ("/live/storm/feed/", 200, ["Landfall"]),
     ("/live/storm/feed/atom/", 200, ["Landfall"]),
     ("/ticker.json", 200, ["Storm live flash"]),
-    ("/", 200, ["Storm live flash"]),
+    ("/", 200, ["Storm live flash", "Storm hits the coast"]),
+    ("/sections/weather/", 200, ["Storm hits the coast", "Rain tomorrow"]),
     ("/api/v1/ticker/", 200, ["Storm live flash"]),
     ("/sitemap.xml", 200, ["/sitemap-live.xml"]),
     ("/sitemap-live.xml", 200, ["/live/storm/"]),
@@ -93,3 +104,24 @@ def test_a_story_taken_back_to_draft_is_gone_from_every_page(client, coverage):
         assert client.get(url).status_code == 404
     assert "Storm live flash" not in client.get("/ticker.json").text
     assert "/live/storm/" not in client.get("/sitemap-live.xml").text
+
+
+def test_an_ended_story_shows_as_live_nowhere(client, fresh_cache):
+    weather = make_section(name="Weather", slug="weather")
+    make_article(headline="Rain tomorrow", section=weather)
+    ended = make_live_story(headline="Storm passes", slug="storm-passes", section=weather)
+    make_update(ended, title="All clear")
+    make_lead(ended)
+    make_ticker_item(text="The storm has passed", live_story=ended)
+    ended.status = LiveStory.Status.ENDED
+    ended.save()
+
+    home = client.get("/").text
+    section = client.get("/sections/weather/").text
+    ticker = client.get("/ticker.json").json()["items"]
+
+    assert client.get("/live/storm-passes/").status_code == 200
+    assert "Storm passes" not in home and "Storm passes" not in section
+    assert 'class="live-label live"' not in home and 'class="live-label live"' not in section
+    assert '<a href="/live/storm-passes/">The storm has passed</a>' in home
+    assert [(item["text"], item["live"]) for item in ticker] == [("The storm has passed", None)]

@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.templatetags.newsroom import machine_time
 from articles.tests.factories import make_article, make_author
 from breaking.models import LiveStory, TickerItem
 from breaking.views import POLLED_UPDATES, TICKER_LENGTH, UPDATES_PER_PAGE, ticker_items
+from newsroom.dates import when
 from newsroom.tests.standards import schema_org_problems
 
 from .factories import breaking_news, make_live_story, make_ticker_item, make_update
@@ -56,8 +58,13 @@ def test_ticker_json_may_be_kept_by_browsers_for_fifteen_seconds_at_most(client)
 @pytest.mark.parametrize("items", [1, 50])
 def test_ticker_json_takes_one_query_however_many_items(client, django_assert_num_queries, items):
     articles = [make_article(), make_article()]
+    stories = [make_live_story(), make_live_story()]
+    make_update(stories[0])
     for number in range(items):
-        make_ticker_item(article=articles[number % 2] if number % 3 else None)
+        if number % 4 == 1:
+            make_ticker_item(live_story=stories[number % 2])
+        else:
+            make_ticker_item(article=articles[number % 2] if number % 3 else None)
 
     with django_assert_num_queries(1):
         response = client.get("/ticker.json")
@@ -260,3 +267,30 @@ def test_the_ticker_reads_its_items_in_running_order_and_stops_at_the_bar_length
     few = steps()
     add(600, expires_at=now + timedelta(hours=1))
     assert steps() < 3 * few + 20
+
+
+def test_a_ticker_item_linking_to_a_live_story_in_progress_shows_live_and_its_latest_update_time(client):
+    story = make_live_story(slug="storm", starts_at=hours_ago(2))
+    make_update(story, posted_at=hours_ago(1.5))
+    latest = make_update(story, posted_at=hours_ago(1))
+    make_update(story, posted_at=timezone.now() + timedelta(hours=1))  # not yet
+    ended = make_live_story(slug="ended", starts_at=hours_ago(5), status=LiveStory.Status.ENDED, ends_at=hours_ago(4))
+    make_ticker_item(text="Follow the storm live", live_story=story, priority=20)
+    make_ticker_item(text="Coverage over", live_story=ended, priority=10)
+    make_ticker_item(text="Strike ends", article=make_article(slug="strike"))
+
+    items = client.get("/ticker.json").json()["items"]
+    bar = re.search(r'<ul class="ticker-items"[^>]*>(.*?)</ul>', client.get("/").text, re.DOTALL).group(1)
+
+    assert [(item["text"], item["live"]) for item in items] == [
+        ("Follow the storm live", {"time": latest.posted_at.isoformat(), "shown": when(latest.posted_at)}),
+        ("Coverage over", None),
+        ("Strike ends", None),
+    ]
+    assert (
+        '<span class="live-label live">Live</span><a href="/live/storm/">Follow the storm live</a> '
+        '<span class="live-latest"><span class="visually-hidden">Latest update </span>'
+        f'<time datetime="{machine_time(latest.posted_at)}">{when(latest.posted_at)}</time></span>'
+    ) in bar
+    assert bar.count("live-label") == 1
+    assert '<a href="/live/ended/">Coverage over</a></li>' in bar

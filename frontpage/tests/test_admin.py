@@ -12,6 +12,8 @@ from django.utils import timezone
 from articles.models import Article
 from articles.tests.admin_forms import form_data
 from articles.tests.factories import make_article, make_hidden_article
+from breaking.models import LiveStory
+from breaking.tests.factories import make_live_story
 from frontpage.models import Placement
 
 from .factories import make_lead, pin
@@ -67,7 +69,36 @@ def end_one_now(client):
     return not Placement.objects.current().filter(pk=placement.pk).exists()
 
 
-ATTEMPTS = [open_list, open_a_placement, pin_an_article, change_a_placement, delete_a_placement, end_one_now]
+def pin_a_live_story(client):
+    story = make_live_story(headline="Pin me live")
+    add(client, live_story=story.pk, article="")
+    return Placement.objects.filter(live_story=story).exists()
+
+
+def lead_with_a_live_story(client):
+    story = make_live_story(headline="Lead live")
+    add(client, live_story=story.pk, article="", place="lead", lasts="")
+    return Placement.objects.filter(live_story=story, place="lead").exists()
+
+
+def search_the_live_stories(client):
+    make_live_story(headline="Findable storm")
+    query = {"app_label": "frontpage", "model_name": "placement", "field_name": "live_story", "term": "storm"}
+    response = client.get(reverse("admin:autocomplete"), query)
+    return response.status_code == 200 and "Findable storm" in response.text
+
+
+def search_the_articles(client):
+    make_article(headline="Findable oil")
+    query = {"app_label": "frontpage", "model_name": "placement", "field_name": "article", "term": "oil"}
+    response = client.get(reverse("admin:autocomplete"), query)
+    return response.status_code == 200 and "Findable oil" in response.text
+
+
+ATTEMPTS = [
+    *(open_list, open_a_placement, pin_an_article, change_a_placement, delete_a_placement, end_one_now),
+    *(pin_a_live_story, lead_with_a_live_story, search_the_live_stories, search_the_articles),
+]
 
 
 @pytest.mark.parametrize("attempt", ATTEMPTS, ids=lambda attempt: attempt.__name__)
@@ -125,6 +156,66 @@ def test_the_article_autocomplete_offers_published_articles_only(login):
     assert [result["text"] for result in results] == ["Oil published"]
 
 
+@pytest.mark.parametrize("state", ["draft", "ended"])
+@pytest.mark.parametrize("place", ["lead", "pinned"])
+def test_a_live_story_not_live_cannot_lead_or_be_pinned_by_its_id(login, state, place):
+    hidden = make_live_story(status=state, **({"ends_at": timezone.now()} if state == "ended" else {}))
+
+    response = add(login("Editor"), live_story=hidden.pk, place=place)
+
+    assert response.status_code == 200
+    assert "live_story" in response.context["adminform"].form.errors
+    assert not Placement.objects.exists()
+
+
+def test_an_article_s_id_does_not_choose_the_draft_live_story_that_shares_it(login):
+    article = make_article(headline="Public article")
+    draft = make_live_story(pk=article.pk, headline="Secret draft", status="draft")
+
+    refused = add(login("Editor"), live_story=draft.pk, article="")
+    add(login("Editor"), article=article.pk, live_story="")
+
+    assert "live_story" in refused.context["adminform"].form.errors
+    assert list(Placement.objects.values_list("article", "live_story")) == [(article.pk, None)]
+
+
+@pytest.mark.parametrize("chosen", ["both", "neither"])
+def test_a_placement_names_an_article_or_a_live_story_not_both_nor_neither(login, chosen):
+    fields = {"article": make_article().pk, "live_story": make_live_story().pk}
+    if chosen == "neither":
+        fields = {"article": "", "live_story": ""}
+
+    response = add(login("Editor"), **fields)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == ["Choose an article or a live story: one of them."]
+    assert not Placement.objects.exists()
+
+
+def test_a_live_story_scheduled_to_start_may_be_pinned_ahead_and_shows_once_started(login, client):
+    make_article(headline="Newest")
+    later = make_live_story(headline="Storm watch", starts_at=timezone.now() + timedelta(hours=1))
+
+    add(login("Editor"), live_story=later.pk, article="", place="pinned", lasts="6")
+
+    assert Placement.objects.filter(live_story=later).exists()
+    assert "Storm watch" not in client.get("/").text
+    LiveStory.objects.filter(pk=later.pk).update(starts_at=timezone.now() - timedelta(minutes=1))
+    assert "Storm watch" in client.get("/").text
+
+
+def test_the_live_story_autocomplete_offers_live_stories_only(login):
+    make_live_story(headline="Storm live")
+    make_live_story(headline="Storm later", starts_at=timezone.now() + timedelta(hours=1))
+    make_live_story(headline="Storm draft", status="draft")
+    make_live_story(headline="Storm ended", status="ended")
+    query = {"app_label": "frontpage", "model_name": "placement", "field_name": "live_story", "term": "Storm"}
+
+    results = json.loads(login("Editor").get(reverse("admin:autocomplete"), query).content)["results"]
+
+    assert sorted(result["text"] for result in results) == ["Storm later", "Storm live"]
+
+
 def test_show_for_sets_the_end_from_the_start_and_a_pin_needs_one(login):
     client = login("Editor")
     article = make_article()
@@ -167,11 +258,11 @@ def test_end_now_takes_current_placements_off_and_leaves_the_others(login):
 def test_changelist_queries_do_not_grow_with_rows(login, django_assert_num_queries, rows):
     client = login("Editor")
     for number in range(rows):
-        pin(make_article(), position=number)
+        pin(make_article() if number % 2 else make_live_story(), position=number)
     make_lead(make_article())
 
     # Session, user, the user's and the group's permissions, the count and the unfiltered count,
-    # the rows with their articles, and the date hierarchy's range and days.
+    # the rows with their articles and live stories, and the date hierarchy's range and days.
     with django_assert_num_queries(9):
         response = client.get(CHANGELIST)
 

@@ -8,6 +8,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from articles.tests.factories import make_article, make_hidden_article
+from breaking.models import LiveStory
+from breaking.tests.factories import make_live_story
 from frontpage.models import Placement
 
 from .factories import make_lead, pin
@@ -67,3 +69,42 @@ def test_clean_refuses_an_article_readers_cannot_see(state):
 
 def test_str_names_the_place_and_the_story():
     assert str(make_lead(make_article(headline="Polls close"))) == "Lead story: Polls close"
+
+
+def test_current_placements_of_live_stories_are_those_in_progress():
+    on = pin(make_live_story())
+    lead = make_lead(make_live_story())
+    later = pin(make_live_story(starts_at=hours_from_now(1)))
+    draft = pin(make_live_story(status=LiveStory.Status.DRAFT))
+    ended = pin(make_live_story(status=LiveStory.Status.ENDED))
+
+    assert set(Placement.objects.current()) == {on, lead}
+    assert [placement.is_current() for placement in [on, lead, later, draft, ended]] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert set(Placement.objects.current(hours_from_now(2))) == {on, lead, later}
+
+
+def test_a_placement_names_exactly_one_story_in_the_database():
+    with pytest.raises(IntegrityError):
+        Placement.objects.create(place=Placement.Place.LEAD, article=make_article(), live_story=make_live_story())
+
+
+@pytest.mark.parametrize("status", ["draft", "ended"])
+def test_clean_refuses_a_live_story_not_live(status):
+    placement = Placement(place=Placement.Place.LEAD, live_story=make_live_story(status=status))
+
+    with pytest.raises(ValidationError) as refused:
+        placement.full_clean()
+
+    assert "live_story" in refused.value.message_dict
+
+
+def test_str_names_a_live_story_too():
+    placement = pin(make_live_story(headline="Storm hits the coast"))
+
+    assert str(placement) == "Pinned: Storm hits the coast"

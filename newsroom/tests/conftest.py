@@ -11,6 +11,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from articles.tests.conftest import login  # noqa: F401
 from newsroom.settings.base import BASE_DIR
 
 from .servers import base_environment, scratch_databases

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from articles.tests.factories import make_article, make_author
-from breaking.tests.factories import breaking_news, make_ticker_item
+from breaking.tests.factories import breaking_news, make_live_story, make_ticker_item
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,33 @@ def test_public_pages_are_left_to_their_own_handling_of_nul_bytes(client):
     make_article(headline="Oil falls")
 
     assert client.get("/search/", {"q": f"oil{NUL}"}).status_code == 200
+
+
+# Choices by autocomplete: answered only to those who may fill in the form asking.
+
+AUTOCOMPLETES = [
+    ("frontpage", "placement", "article", "Findable oil"),
+    ("frontpage", "placement", "live_story", "Findable storm"),
+    ("breaking", "tickeritem", "article", "Findable oil"),
+    ("breaking", "tickeritem", "live_story", "Findable storm"),
+    ("articles", "correction", "article", "Findable oil"),
+]
+
+
+@pytest.mark.parametrize(("app_label", "model_name", "field_name", "headline"), AUTOCOMPLETES)
+@pytest.mark.parametrize("role", ["Reporter", "Editor", "Site administrator", "superuser", "staff"])
+def test_an_autocomplete_answers_only_those_who_may_fill_in_its_form(
+    login, role, app_label, model_name, field_name, headline
+):
+    make_article(headline="Findable oil")
+    make_live_story(headline="Findable storm")
+    user_client = login(role)
+    query = {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": "Findable"}
+
+    response = user_client.get(reverse("admin:autocomplete"), query)
+
+    # Reporters fill in none of these forms: they neither choose the front page nor touch tickers
+    # or corrections.
+    may_fill_in = role in {"Editor", "Site administrator", "superuser"}
+    assert response.status_code == (200 if may_fill_in else 403)
+    assert (headline in response.text) is may_fill_in

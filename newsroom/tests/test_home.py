@@ -2,17 +2,22 @@
 
 import re
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from articles.templatetags.newsroom import machine_time
 from articles.tests.factories import make_article, make_author, make_section
-from breaking.tests.factories import make_ticker_item
+from breaking.models import LiveStory, latest_update_at
+from breaking.tests.factories import make_live_story, make_ticker_item, make_update
 from breaking.views import TICKER_LENGTH
-from frontpage.models import MAX_PINNED
+from frontpage.models import MAX_PINNED, Placement
 from frontpage.tests.factories import make_lead, pin
+from newsroom.dates import when
 from newsroom.tests.uploads import image_upload
+from newsroom.views import _placements
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +118,8 @@ def test_home_page_queries_do_not_grow_with_articles_sections_or_ticker_items(cl
         make_article(section=sections[number % len(sections)], authors=authors[: number % 3 + 1])
         make_ticker_item()
 
-    # The editors' lead and pins, the latest articles, the sections' newest, the bylines of
-    # all of them and the ticker.
+    # The editors' lead and pins (articles and live stories with their latest update's time),
+    # the latest articles, the sections' newest, the bylines of all of them and the ticker.
     with django_assert_num_queries(5):
         response = client.get("/")
 
@@ -238,9 +243,140 @@ def test_home_page_queries_do_not_grow_with_pinned_stories(client, django_assert
     make_lead(make_article(authors=authors, section=make_section()))
     for number in range(pins):
         pin(make_article(authors=authors[: number % 2 + 1]), position=number)
-    make_ticker_item()
+        story = make_live_story(section=make_section())
+        make_update(story)
+        pin(story, position=number)
+        make_ticker_item(live_story=story)
 
     with django_assert_num_queries(5):
         response = client.get("/")
 
-    assert len(pinned_headlines(response.text)) == min(pins, MAX_PINNED)
+    assert len(pinned_headlines(response.text)) + len(pinned_live_headlines(response.text)) == min(2 * pins, MAX_PINNED)
+    assert len(pinned_live_headlines(response.text)) == min(pins, MAX_PINNED // 2)
+
+
+# Live stories on the home page
+
+
+def pinned_live_headlines(html):
+    found = re.search(r'<section class="pinned"[^>]*>(.*?)</section>', html, re.DOTALL)
+    return (
+        re.findall(r'<h3 class="card-title"><a href="/live/[\w-]+/">([^<]+)</a></h3>', found.group(1)) if found else []
+    )
+
+
+def test_a_live_story_editors_chose_leads_as_live_with_its_latest_update_time(client):
+    weather = make_section(name="Weather", slug="weather")
+    make_article(headline="Newest article", published_at=hours_ago(0.5))
+    story = make_live_story(
+        headline="Storm hits the coast", slug="storm", summary="Winds of 120 km/h.", section=weather,
+        starts_at=hours_ago(3),
+    )  # fmt: skip
+    make_update(story, posted_at=hours_ago(2))
+    latest = make_update(story, posted_at=hours_ago(1))
+    make_update(story, posted_at=hours_ago(0.2), deleted_at=timezone.now())  # removed: not the latest
+    make_update(story, posted_at=timezone.now() + timedelta(hours=1))  # not yet
+    make_lead(story)
+
+    page = client.get("/").text
+
+    lead = block(page, r'<article class="lead-story live-lead">(.*?)</article>')
+    assert '<h2 class="lead-title"><a href="/live/storm/">Storm hits the coast</a></h2>' in lead
+    assert '<p class="dek">Winds of 120 km/h.</p>' in lead
+    assert '<p class="kicker"><a href="/sections/weather/">Weather</a></p>' in lead
+    assert '<span class="live-label live">Live</span>' in lead
+    assert f'<time datetime="{machine_time(latest.posted_at)}">{when(latest.posted_at)}</time>' in lead
+    assert card_headlines(block(page, r'<section class="latest"[^>]*>(.*?)</section>')) == ["Newest article"]
+
+
+def test_a_live_story_without_updates_shows_its_start(client):
+    make_article(headline="Newest article")
+    story = make_live_story(slug="storm", starts_at=hours_ago(1))
+    make_lead(story)
+
+    lead = block(client.get("/").text, r'<article class="lead-story live-lead">(.*?)</article>')
+
+    assert f'Started <time datetime="{machine_time(story.starts_at)}">{when(story.starts_at)}</time>' in lead
+
+
+def test_pinned_live_stories_take_their_place_among_the_pinned_articles(client):
+    make_article(headline="Lead", published_at=hours_ago(1))
+    pin(make_article(headline="Pinned article", published_at=hours_ago(3)), position=2)
+    story = make_live_story(headline="Election night", slug="election")
+    update = make_update(story, posted_at=hours_ago(0.1))
+    pin(story, position=1)
+
+    page = client.get("/").text
+
+    pinned = block(page, r'<section class="pinned"[^>]*>(.*?)</section>')
+    assert pinned.index("Election night") < pinned.index("Pinned article")
+    assert pinned_live_headlines(page) == ["Election night"]
+    card = block(pinned, r'<article class="card live-card">(.*?)</article>')
+    assert '<span class="live-label live">Live</span>' in card
+    assert when(update.posted_at) in card
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"status": "draft"},
+        {"status": "ended"},
+        {"starts_at": timezone.now() + timedelta(hours=1)},
+    ],
+    ids=["draft", "ended", "scheduled"],
+)
+@pytest.mark.parametrize("place", ["lead", "pin"])
+def test_a_live_story_not_in_progress_never_shows_on_the_home_page(client, hidden, place):
+    make_article(headline="Newest article")
+    story = make_live_story(headline="Hidden storm", slug="hidden-storm")
+    make_update(story, title="Hidden landfall")
+    (make_lead if place == "lead" else pin)(story)
+    LiveStory.objects.filter(pk=story.pk).update(
+        **hidden, **({"ends_at": timezone.now()} if hidden.get("status") == "ended" else {})
+    )
+
+    page = client.get("/").text
+
+    assert lead_headline(page) == "Newest article"
+    assert "Hidden storm" not in page
+    assert "/live/hidden-storm/" not in page
+
+
+def test_the_home_page_last_modified_counts_a_live_lead_s_latest_update(client):
+    make_article(headline="Newest article", published_at=hours_ago(5))
+    story = make_live_story(starts_at=hours_ago(4))
+    make_lead(story)
+    update = make_update(story, posted_at=hours_ago(0.5))
+    Article.objects.update(updated_at=hours_ago(5))
+    LiveStory.objects.update(updated_at=hours_ago(4))
+
+    response = client.get("/")
+
+    assert parsedate_to_datetime(response["Last-Modified"]) == update.posted_at.replace(microsecond=0)
+
+
+def test_the_prepared_choices_take_each_call_s_time_in_every_place():
+    """The latest update's time is a subquery with its own "now": a prepared query that froze the
+    first call's time there would show the wrong update, or a story not yet started."""
+    now = timezone.now()
+    story = make_live_story(starts_at=now - timedelta(hours=2))
+    later = make_live_story(starts_at=now + timedelta(hours=2))
+    make_update(story, posted_at=now - timedelta(hours=1))
+    make_update(story, posted_at=now + timedelta(hours=3))
+    pin(story, hours=10)
+    pin(later, hours=10)
+    pin(make_article(published_at=now + timedelta(hours=1)), hours=10)
+
+    def shown(placements):
+        return {(row.article_id, row.live_story_id): row.live_latest_update_at for row in placements}
+
+    for at in [now, now + timedelta(hours=4), now + timedelta(hours=1)]:
+        assert shown(_placements(at=at)) == shown(Placement.objects.current(at).annotate(
+            live_latest_update_at=latest_update_at(at, through="live_story__")
+        ))  # fmt: skip
+    assert shown(_placements(at=now)) == {(None, story.pk): now - timedelta(hours=1)}
+    assert shown(_placements(at=now + timedelta(hours=4))) == {
+        (None, story.pk): now + timedelta(hours=3),
+        (None, later.pk): None,
+        (Article.objects.get().pk, None): None,
+    }

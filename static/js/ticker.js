@@ -64,6 +64,12 @@
       var li = document.createElement("li");
       li.setAttribute("data-id", item.id);
       li.className = "priority-" + item.priority;
+      if (item.live) {
+        var label = document.createElement("span");
+        label.className = "live-label live";
+        label.textContent = "Live";
+        li.appendChild(label);
+      }
       var holder = li;
       if (item.url) {
         holder = document.createElement("a");
@@ -71,6 +77,19 @@
         li.appendChild(holder);
       }
       holder.textContent = item.text;
+      if (item.live) {
+        // As the server writes it (includes/ticker.html): the label, the link, the latest update's time.
+        var latest = document.createElement("span");
+        latest.className = "live-latest";
+        var spoken = document.createElement("span");
+        spoken.className = "visually-hidden";
+        spoken.textContent = "Latest update ";
+        var time = document.createElement("time");
+        time.setAttribute("datetime", item.live.time);
+        time.textContent = item.live.shown;
+        latest.append(spoken, time);
+        li.append(" ", latest);
+      }
       fresh.appendChild(li);
       if (!known[item.id]) {
         added.push(item.text);

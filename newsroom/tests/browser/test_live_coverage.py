@@ -1,18 +1,21 @@
 """An editor posts an update from the live story's admin page while a reader has the live page
 open: the reader is told of the new update without a reload, it is inserted when they ask
 without moving what they were reading, and edits and removals change in place, at a phone's width
-and a desktop's, with no accessibility violation and within the Content Security Policy."""
+and a desktop's, with no accessibility violation and within the Content Security Policy. An
+editor makes a live story the lead, and readers see it on the home page as live."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles.tests.factories import make_user
+from articles.tests.factories import make_article, make_section, make_user
 from breaking import services, views
 from breaking.models import LiveUpdate
-from breaking.tests.factories import make_live_story, make_update
+from breaking.tests.factories import make_live_story, make_ticker_item, make_update
+from newsroom.dates import when
 
 from .axe import axe_violations
 from .conftest import DESKTOP, PASSWORD, log_in
@@ -89,3 +92,46 @@ def test_without_javascript_the_live_page_is_complete(browser, live_server):
         expect(page.locator(".live-new-button")).to_be_hidden()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_an_editor_makes_a_live_story_the_lead_and_readers_see_it_live_on_the_home_page(new_page, page_cache, viewport):
+    weather = make_section(name="Weather", slug="weather")
+    make_article(headline="Ferries cancelled until Friday", section=weather)
+    story = make_live_story(
+        headline="Storm hits the coast", slug="storm", summary="Winds of 150 km/h.", section=weather,
+        starts_at=timezone.now() - timedelta(hours=2),
+    )  # fmt: skip
+    make_update(story, title="Warning issued", posted_at=timezone.now() - timedelta(minutes=30))
+    make_ticker_item(text="Follow the storm live", live_story=story)
+
+    editor = new_page(DESKTOP)
+    log_in(editor, make_user("Editor", password=PASSWORD))
+    editor.goto("/admin/frontpage/placement/add/")
+    editor.get_by_label("Place").select_option(label="Lead story")
+    editor.locator(".field-live_story .select2-selection").click()
+    editor.locator(".select2-search__field").fill("Storm")
+    editor.get_by_role("option", name="Storm hits the coast").click()
+    editor.get_by_label("Show for").select_option(label="Until replaced (lead story only)")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".messagelist")).to_contain_text("was added successfully")
+
+    reader = new_page(viewport)
+    reader.goto("/")
+    lead = reader.locator(".lead-story.live-lead")
+    expect(lead.get_by_role("heading", level=2)).to_have_text("Storm hits the coast")
+    expect(lead.locator(".live-label")).to_be_visible()
+    expect(lead.locator(".live-label")).to_have_text("Live")
+    expect(lead.locator(".live-latest time")).to_have_text(when(LiveUpdate.objects.get().posted_at))
+    expect(lead.locator(".dek")).to_have_text("Winds of 150 km/h.")
+    # The lead starts in the first screen, under a one-line ticker that shows the story as live too.
+    assert lead.bounding_box()["y"] < viewport["height"] / 2
+    expect(reader.locator(".ticker-items li.is-current .live-label")).to_be_visible()
+    assert axe_violations(reader) == []
+
+    update = services.post_update(story=story, user=None, title="Landfall at Port Ellis")
+    reader.reload()
+    expect(lead.locator(".live-latest time")).to_have_text(when(update.posted_at))
+    lead.get_by_role("link", name="Storm hits the coast").click()
+    expect(reader).to_have_url(re.compile(r"/live/storm/$"))
+    expect(reader.locator("[data-stream] > li").first).to_contain_text("Landfall at Port Ellis")
