@@ -439,6 +439,16 @@ def insert_rows(model, names, rows):
         return pks
 
 
+def refresh_planner_statistics(using="default"):
+    """Let the database's query planner see the tables as a bulk write left them. SQLite has no
+    statistics until ANALYZE runs, and then plans by the indexes' shape alone: an archive page
+    of one author's articles read every public article to find theirs (5 ms) where starting from
+    the author's bylines takes 0.3 ms. PostgreSQL's autovacuum gathers them within minutes; this
+    saves the pages served in the meantime."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def _power_of_two_chunks(rows, most):
     """``rows`` in chunks of at most ``most`` rows, each a power of two long: statements of a
     few lengths, which the sqlite3 module prepares once and keeps (128 of them, each with the

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 from reversion.models import Version
 
@@ -539,3 +540,27 @@ def test_dry_run_prints_ninjs_items_in_the_same_json_contract(tmp_path):
     assert bad == {"source": "b.json", "error": "b.json: not a ninjs item: the JSON is not an object"}
     assert "Files found: 2. Parsed: 1. Files refused: 1." in err
     assert not Article.objects.exists()
+
+
+def planned_rows(model):
+    """How many rows the database's query planner believes ``model``'s table holds."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx IS NOT NULL LIMIT 1", [table])
+            row = cursor.fetchone()
+            return int(row[0].split()[0]) if row else None
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        (tuples,) = cursor.fetchone()
+        return int(tuples) if tuples >= 0 else None
+
+
+def test_an_import_leaves_the_query_planner_statistics_of_the_tables_it_filled(tmp_path):
+    for number in range(3):
+        write(tmp_path, f"{number}.txt", page(f"Story {number}", "Body.", byline="Ana Ruiz", ticker=f"Flash {number}"))
+
+    run(str(tmp_path))
+
+    assert planned_rows(Article) == Article.objects.count() == 3
+    assert planned_rows(TickerItem) == TickerItem.objects.count() == 3
+    assert planned_rows(ArticleAuthor) == 3

@@ -22,7 +22,7 @@ from django.db import DatabaseError
 from articles.import_progress import Progress
 from articles.models import Article, ArticleConflict
 from articles.seed_files import find_seed_files, read_group, read_groups
-from articles.services import SeedFile, SeedImporter, import_decision
+from articles.services import SeedFile, SeedImporter, import_decision, refresh_planner_statistics
 
 # Files written per transaction; a group that fails is retried file by file.
 GROUP_SIZE = 500
@@ -139,6 +139,8 @@ class Command(BaseCommand):
                     if read.path in lines:
                         self.stdout.write(lines[read.path])
             self.progress.advance(len(group))
+        if tally.created or tally.updated or tally.ticker_items:
+            refresh_planner_statistics()
         return tally
 
     def write(self, importer, files, tally):
