@@ -56,9 +56,17 @@ def last_changed(article):
 
 
 def excerpt(body):
-    """The first words of a (sanitised) body as plain text."""
-    text = html.unescape(strip_tags(BLOCK_END.sub(" ", body)))
-    return Truncator(" ".join(text.split())).words(EXCERPT_WORDS)
+    """The first words of a (sanitised) body as plain text, read a block at a time until there
+    are enough: the rest of a long body is never stripped of its tags."""
+    words, start = [], 0
+    for end in BLOCK_END.finditer(body):
+        words += html.unescape(strip_tags(body[start : end.start()])).split()
+        start = end.end()
+        if len(words) > EXCERPT_WORDS:
+            break
+    else:
+        words += html.unescape(strip_tags(body[start:])).split()
+    return Truncator(" ".join(words)).words(EXCERPT_WORDS)
 
 
 def with_corrections(summary, article):

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import JSONField, OuterRef, Prefetch, Q, Subquery
@@ -16,6 +17,7 @@ from newsroom.http import LastModifiedMixin
 from newsroom.pagination import BoundedPaginator
 from newsroom.prepared import PreparedList, prepared, set_prefetched
 from newsroom.renditions import crops, responsive_image
+from newsroom.slugs import slug_url
 
 from . import listing
 from .cards import FIRST_ROW, with_cards
@@ -303,7 +305,7 @@ def first_or_404(found):
 def more_top_reads_block(article_pk):
     """The newest public articles but the one shown: (html, tags, valid until) for the block
     every article page shares."""
-    articles = _newest_but(article=int(article_pk or 0), at=timezone.now())
+    articles = [StoryLink(*row) for row in _newest_but(article=int(article_pk or 0), at=timezone.now())]
     shown = [(article.slug, article.headline) for article in articles]
     html = render_fragment(("includes/more_top_reads.html",), {"articles": articles}, shown)
     return html, {"list:latest", *(f"card:{article.pk}" for article in articles)}, None
@@ -311,4 +313,16 @@ def more_top_reads_block(article_pk):
 
 @prepared
 def _newest_but(article: int, at: datetime):
-    return Article.objects.published(at).exclude(pk=article).only("slug", "headline")[:MORE_TOP_READS]
+    return Article.objects.published(at).exclude(pk=article).values_list("pk", "slug", "headline")[:MORE_TOP_READS]
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    """A link to an article, as a list of links shows it: read as a row, not a model instance."""
+
+    pk: int
+    slug: str
+    headline: str
+
+    def get_absolute_url(self):
+        return slug_url("articles:detail", self.slug)

@@ -2,7 +2,12 @@
 page's canonical address, OpenGraph and Twitter card tags (``page_meta``), with the site's own
 card image where a page has none of its own (static/brand, made by docs/brand_images.py)."""
 
+from functools import lru_cache
+from urllib.parse import urljoin
+
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -29,8 +34,10 @@ class RobotsView(TemplateView):
         return context
 
 
+@lru_cache
 def default_images():
-    """``{shape: Crop}`` of the site's card, for pages and articles without an image."""
+    """``{shape: Crop}`` of the site's card, for pages and articles without an image (the same
+    for every page of a process; not to be changed by callers)."""
     return {shape: Crop(static(path), width, height) for shape, (path, width, height) in DEFAULT_IMAGES.items()}
 
 
@@ -45,17 +52,18 @@ def in_order(images):
 
 def publisher(request):
     """The newsroom as schema.org's ``Organization``, with its logo, for structured data."""
+    return _publisher(request.build_absolute_uri("/"), settings.SITE_NAME)
+
+
+@lru_cache(maxsize=16)
+def _publisher(root, name):
+    """The same for every page served under the address ``root``: worked out once for each."""
     path, width, height = LOGO
     return {
         "@type": "Organization",
-        "name": settings.SITE_NAME,
-        "url": request.build_absolute_uri(reverse("home")),
-        "logo": {
-            "@type": "ImageObject",
-            "url": request.build_absolute_uri(static(path)),
-            "width": width,
-            "height": height,
-        },
+        "name": name,
+        "url": urljoin(root, reverse("home")),
+        "logo": {"@type": "ImageObject", "url": urljoin(root, static(path)), "width": width, "height": height},
     }
 
 
@@ -90,3 +98,10 @@ def page_meta(request, *, title, description, canonical, kind="website", images=
         "image_height": image.height,
         "image_alt": image_alt,
     }
+
+
+@receiver(setting_changed)
+def _forget_addresses(*, setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "STATIC_URL", "STORAGES"):
+        default_images.cache_clear()
+        _publisher.cache_clear()

@@ -9,7 +9,10 @@ import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
+from articles.feeds import BLOCK_END, EXCERPT_WORDS, excerpt
 from articles.models import Article, Correction
 from newsroom.tests.standards import atom_problems
 
@@ -356,3 +359,18 @@ def test_a_feed_opened_in_a_browser_is_styled_by_the_xslt_then_the_css(client, s
 def test_the_feed_stylesheets_are_served_as_xslt_and_css(client):
     assert client.get("/static/feeds/feed.xsl")["Content-Type"].startswith("text/xsl")
     assert client.get("/static/feeds/feed.css")["Content-Type"].startswith("text/css")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>One two three.</p>",
+        "".join(f"<p>Paragraph {n} has &amp; some <em>words</em> in it.</p>" for n in range(40)),
+        "<h2>Heading</h2><p>A line<br>broken</p><ul><li>first</li><li>second</li></ul>" * 12,
+        "<blockquote><p>" + " ".join(["word"] * 59) + "</p></blockquote><p>sixty-first</p>",
+        "<p>" + " ".join(["word"] * 61) + "</p>",
+    ],
+)
+def test_an_excerpt_reads_only_as_much_of_the_body_as_it_needs_and_says_the_same(body):
+    whole = html.unescape(strip_tags(BLOCK_END.sub(" ", body)))
+    assert excerpt(body) == Truncator(" ".join(whole.split())).words(EXCERPT_WORDS)
