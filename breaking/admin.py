@@ -23,7 +23,15 @@ from js_asset import Media
 from reversion.admin import VersionAdmin
 
 from articles.admin import TIPTAP_BASE_STYLE_HASH
-from newsroom.admin import FORMFIELD_OVERRIDES, NamedRowsFormSet, OfferedLookupsOnly, ShowForForm, https_formfield
+from newsroom.admin import (
+    FORMFIELD_OVERRIDES,
+    NamedRowsFormSet,
+    OfferedLookupsOnly,
+    ShowForForm,
+    SignedImagesWhenViewOnly,
+    https_formfield,
+    signed_image_link,
+)
 from newsroom.dates import when
 
 from . import services
@@ -278,7 +286,7 @@ class LiveStoryAdmin(OfferedLookupsOnly, VersionAdmin):
 
 
 @admin.register(LiveUpdate)
-class LiveUpdateAdmin(OfferedLookupsOnly, VersionAdmin):
+class LiveUpdateAdmin(OfferedLookupsOnly, SignedImagesWhenViewOnly, VersionAdmin):
     """Updates are posted from their story's page; here they are edited and removed. Reporters
     change and remove their own updates only."""
 
@@ -290,6 +298,7 @@ class LiveUpdateAdmin(OfferedLookupsOnly, VersionAdmin):
     autocomplete_fields = ["authors"]
     fields = ["story", "posted_at", "title", "body", "image", "image_alt", "authors", "pinned", "key_event"]
     actions = ["remove"]
+    image_signed = signed_image_link("image")
 
     @staticmethod
     def may_change(user, update):
