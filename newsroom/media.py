@@ -123,10 +123,10 @@ def _public_cache_control(shown_by):
 
 
 def showing(name):
-    """What public shows the stored image ``name`` (or the image it was made of) now, in one
-    query: (tag, end) pairs, the tag being the one purged when it stops being public by an edit,
-    and the end when it stops being public with no edit (None: not by time alone). Empty for an
-    image nothing public shows, or one that is nobody's."""
+    """The public rows that show the stored image ``name`` (or the image it was made of) now,
+    found in one query, as (tag, end) pairs: the tag is the one purged when an edit makes the row
+    stop being public, the end the time it stops being public with no edit (None: never by time
+    alone). Empty for an image nothing public shows, or one that is nobody's."""
     stem, names = name, [name]
     if name.startswith(RENDITIONS):
         rendition = RENDITION.fullmatch(name)
@@ -181,7 +181,8 @@ HOLDERS = {ARTICLE_IMAGES: _articles_showing, AUTHOR_PHOTOS: _authors_showing, L
 
 def signed_url(url, name):
     """``url``, the address of the stored file ``name``, with a signature that lets it be served
-    for ``PREVIEW_SECONDS`` whatever its article's state: for editors' previews."""
+    for ``PREVIEW_SECONDS`` whether or not what shows it is public: for editors' previews and the
+    admin."""
     token = signing.TimestampSigner(salt=PREVIEW_SALT).sign(name).removeprefix(f"{name}:")
     return f"{url}{'&' if '?' in url else '?'}{PREVIEW_PARAMETER}={token}"
 
