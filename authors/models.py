@@ -58,6 +58,8 @@ class Author(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
+        # The media view's lookup of the author a photo belongs to (newsroom/media.py).
+        indexes = [models.Index(fields=["photo"], name="author_photo")]
 
     def __str__(self):
         return self.name

@@ -29,7 +29,9 @@ from newsroom.admin import (
     NamedRowsFormSet,
     OfferedLookupsOnly,
     ShowForForm,
+    SignedImagesWhenViewOnly,
     https_formfield,
+    signed_image_link,
 )
 from newsroom.dates import when
 
@@ -288,7 +290,7 @@ class LiveStoryAdmin(ChoicesForTheirFormOnly, OfferedLookupsOnly, VersionAdmin):
 
 
 @admin.register(LiveUpdate)
-class LiveUpdateAdmin(OfferedLookupsOnly, VersionAdmin):
+class LiveUpdateAdmin(OfferedLookupsOnly, SignedImagesWhenViewOnly, VersionAdmin):
     """Updates are posted from their story's page; here they are edited and removed. Reporters
     change and remove their own updates only."""
 
@@ -300,6 +302,7 @@ class LiveUpdateAdmin(OfferedLookupsOnly, VersionAdmin):
     autocomplete_fields = ["authors"]
     fields = ["story", "posted_at", "title", "body", "image", "image_alt", "authors", "pinned", "key_event"]
     actions = ["remove"]
+    image_signed = signed_image_link("image")
 
     @staticmethod
     def may_change(user, update):

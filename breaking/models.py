@@ -309,6 +309,8 @@ class LiveUpdate(models.Model):
             models.Index(fields=["story", "-posted_at", "-id"], name="liveupdate_stream"),
             # The next update posted for a later time, which the page cache asks for.
             models.Index(fields=["posted_at"], name="liveupdate_posted"),
+            # The media view's lookup of the update an image belongs to (newsroom/media.py).
+            models.Index(fields=["image"], name="liveupdate_image"),
         ]
         constraints = [
             models.CheckConstraint(

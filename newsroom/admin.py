@@ -1,18 +1,22 @@
 """Admin defaults shared by every app."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget, AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from .dates import when
+from .media import signed_url
 
 
 class SplitDateTimeField(forms.SplitDateTimeField):
@@ -27,7 +31,58 @@ class SplitDateTimeField(forms.SplitDateTimeField):
             widget.attrs["aria-label"] = f"{capfirst(self.label)} ({part})" if self.label else capfirst(part)
 
 
+@dataclass(frozen=True)
+class SignedFile:
+    name: str
+    url: str
+
+    def __str__(self):
+        return self.name
+
+
+class SignedImageInput(AdminFileWidget):
+    """The admin's image input, its link to the stored image signed (``signed_url``): an image
+    is served to readers only while what shows it is public (newsroom/media.py), and editors see
+    a draft's image, or the photo of an author with no public article, all the same."""
+
+    def format_value(self, value):
+        if self.is_initial(value):
+            return SignedFile(value.name, signed_url(value.url, value.name))
+        return super().format_value(value)
+
+
+class SignedImagesWhenViewOnly:
+    """A ModelAdmin mixin: a user who may only view an object sees its images through signed
+    links too. Django shows a read-only image field as a link to its plain address, which serves
+    an image only while what shows it is public; each image field ``<name>`` is shown instead by
+    the admin's ``<name>_signed`` (``signed_image_link``)."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        images = {field.name for field in self.model._meta.fields if isinstance(field, models.ImageField)}
+        return [
+            (title, {**options, "fields": [f"{name}_signed" if name in images else name for name in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+
+def signed_image_link(name):
+    """The display of the image field ``name`` for ``SignedImagesWhenViewOnly``."""
+
+    @admin.display(description=name)
+    def link(model_admin, obj):
+        image = getattr(obj, name)
+        if not image:
+            return "—"
+        return format_html('<a href="{}">{}</a>', signed_url(image.url, image.name), image.name)
+
+    return link
+
+
 FORMFIELD_OVERRIDES = {
+    models.ImageField: {"widget": SignedImageInput},
     # A web address typed without a scheme means https, as browsers assume (and Django 6 will).
     models.URLField: {"assume_scheme": "https"},
     models.DateTimeField: {"form_class": SplitDateTimeField},

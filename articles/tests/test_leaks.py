@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.models import Article
 from breaking.tests.factories import make_ticker_item
 from newsroom import cache
-from newsroom.renditions import crops
+from newsroom.renditions import crops, rendition_url
 from newsroom.tests.uploads import image_upload, jpeg_upload
 
 from .factories import HIDDEN_STATES, make_article, make_author, make_correction, make_hidden_article, make_section
@@ -373,3 +373,73 @@ def test_a_hidden_article_s_image_is_not_served_at_another_spelling_of_its_addre
     address = "/media/" + spelling.format(name=name, tail=name.removeprefix("articles/"))
 
     assert client.get(address).status_code == 404
+
+
+# Authors' photos: served only while the author is public (a byline on a public article).
+
+
+def photo_addresses(author):
+    """The photo's address and a rendition's, as pages would link to them."""
+    rendition, _ = rendition_url(author.photo, 480)
+    return [author.photo.url, rendition]
+
+
+@pytest.mark.parametrize("state", [*HIDDEN_STATES, "no article"])
+def test_the_photo_of_an_author_with_no_public_article_is_not_served(client, media_root, fresh_cache, state):
+    author = make_author(name="Nell Ortiz", photo=jpeg_upload("nell.jpg", width=600, height=600))
+    if state != "no article":
+        make_hidden_article(state, authors=[author])
+    make_article(authors=[make_author(name="Someone Else")])
+
+    for url in photo_addresses(author):
+        response = client.get(url)
+        assert (response.status_code, response["Cache-Control"]) == (404, "no-store"), url
+
+
+def test_an_author_s_photo_is_served_while_they_have_a_public_article_and_not_after(
+    client, media_root, fresh_cache, django_capture_on_commit_callbacks, monkeypatch
+):
+    purged = []
+    monkeypatch.setattr(cache, "_write_purge", purged.append)
+    author = make_author(name="Nell Ortiz", photo=jpeg_upload("nell.jpg", width=600, height=600))
+    article = make_article(authors=[author], status=Article.Status.DRAFT)
+    urls = photo_addresses(author)
+    assert [client.get(url).status_code for url in urls] == [404, 404]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.status, article.published_at = Article.Status.PUBLISHED, timezone.now() - timedelta(minutes=1)
+        article.save()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "public, max-age=3600, s-maxage=0"
+        assert response["Surrogate-Key"] == response["Cache-Tag"] == f"list:author:{author.pk}"
+
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.authors.through.objects.filter(article=article).delete()  # the byline removed
+    assert [client.get(url).status_code for url in urls] == [404, 404]
+    # The tag its public responses carry, which edge caches holding the photo are sent.
+    assert any(f"list:author:{author.pk}" in tags for tags in purged)
+
+
+def test_an_author_s_photo_is_kept_no_longer_than_their_last_public_article(client, media_root, fresh_cache, settings):
+    settings.EDGE_CACHE_SECONDS = 86_400
+    now = timezone.now()
+    author = make_author(photo=jpeg_upload("nell.jpg", width=600, height=600))
+    for minutes in (10, 20):
+        make_article(
+            authors=[author], published_at=now - timedelta(hours=1), expires_at=now + timedelta(minutes=minutes)
+        )
+    make_hidden_article("expired", authors=[author])
+    url = author.photo.url
+
+    ages = re.fullmatch(r"public, max-age=(\d+), s-maxage=(\d+)", client.get(url)["Cache-Control"])
+    left = (now + timedelta(minutes=20) - timezone.now()).total_seconds()
+    assert all(left - 60 <= int(age) <= left for age in ages.groups())
+
+    with time_machine.travel(now + timedelta(minutes=21)):
+        response = client.get(url)
+        assert (response.status_code, response["Cache-Control"]) == (404, "no-store")
+        make_article(authors=[author])  # one that never expires
+        assert client.get(url)["Cache-Control"] == "public, max-age=3600, s-maxage=86400"

@@ -1,6 +1,11 @@
+import re
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.tests.admin_forms import form_data
 from articles.tests.factories import make_article, make_author, make_user
@@ -37,7 +42,7 @@ def test_author_list_shows_a_photo_thumbnail_and_counts_articles(editor_client, 
     rows = {author.name: author for author in response.context["cl"].result_list}
     assert (rows["Ann Lee"].article_count, rows["Bob Stone"].article_count) == (3, 4)
     page = response.content.decode()
-    assert f'<img src="{ann.photo.url}" alt="" width="40" height="40"' in page
+    assert f'<img src="{ann.photo.url}?preview=' in page
     assert (media_root / ann.photo.name).exists()
 
 
@@ -113,3 +118,33 @@ def test_author_list_queries_do_not_grow_with_rows(django_assert_num_queries, me
     with django_assert_num_queries(5):
         response = client.get(CHANGELIST)
     assert len(response.context["cl"].result_list) == rows
+
+
+@pytest.mark.parametrize("role", ["Reporter", "Editor", "Site administrator"])
+def test_staff_see_the_photo_of_an_author_with_no_public_article_through_signed_addresses(media_root, role):
+    # Reporters may only view authors: the read-only form links to the photo too.
+    hidden = make_author(name="Nell Ortiz", photo=image_upload("photo.jpg"))
+    other = make_author(name="Bob Stone", photo=image_upload("photo.png"))
+    make_article(authors=[hidden, other], status="draft")
+    staff = Client()
+    staff.force_login(make_user(role))
+    pages = [CHANGELIST, reverse("admin:authors_author_change", args=[hidden.pk])]
+
+    addresses = set()
+    for page in pages:
+        response = staff.get(page)
+        assert response.status_code == 200, page
+        found = re.findall(rf'"({re.escape(hidden.photo.url)}[^"]*)"', response.content.decode())
+        assert found, page
+        addresses.update(address.replace("&amp;", "&") for address in found)
+
+    anonymous = Client()
+    assert anonymous.get(hidden.photo.url).status_code == 404
+    for address in addresses:
+        assert "?preview=" in address
+        response = anonymous.get(address)
+        assert (response.status_code, response["Cache-Control"]) == (200, "private, no-store"), address
+        signature = address[address.index("?") :]
+        assert anonymous.get(other.photo.url + signature).status_code == 404  # signed for one photo
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert all(anonymous.get(address).status_code == 404 for address in addresses)

@@ -8,11 +8,17 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from articles.tests.factories import make_article, make_author, make_section
-from breaking.models import LiveStory
+from articles.tests.factories import make_article, make_author, make_section, make_user
+from breaking.models import LiveStory, LiveUpdate
+from breaking.services import remove_update
 from frontpage.tests.factories import make_lead, pin
+from newsroom import cache
+from newsroom.renditions import responsive_image
+from newsroom.tests.uploads import jpeg_upload
 
 from .factories import make_live_story, make_ticker_item, make_update
 
@@ -125,3 +131,97 @@ def test_an_ended_story_shows_as_live_nowhere(client, fresh_cache):
     assert 'class="live-label live"' not in home and 'class="live-label live"' not in section
     assert '<a href="/live/storm-passes/">The storm has passed</a>' in home
     assert [(item["text"], item["live"]) for item in ticker] == [("The storm has passed", None)]
+
+
+# Images: a live update's image and its renditions are served only while the update is public.
+
+
+def image_addresses(update):
+    """The image's address and its renditions', as the live page links to them."""
+    image = responsive_image(update.image, update.image_width, update.image_height)
+    return [update.image.url, *(entry.split()[0] for entry in image.webp_srcset.split(", "))]
+
+
+def make_update_with_image(story, **fields):
+    return make_update(story, image=jpeg_upload("boats.jpg", width=900, height=600), image_alt="Boats", **fields)
+
+
+HIDDEN_UPDATES = {
+    "of a draft story": ({"status": LiveStory.Status.DRAFT}, {}),
+    "of a scheduled story": ({"starts_at": timezone.now() + timedelta(days=1)}, {}),
+    "removed": ({}, {"deleted_at": timezone.now()}),
+    "posted for later": ({}, {"posted_at": timezone.now() + timedelta(hours=1)}),
+}
+
+
+@pytest.mark.parametrize("state", list(HIDDEN_UPDATES))
+def test_a_hidden_update_s_image_and_renditions_are_not_served_at_their_address(client, media_root, fresh_cache, state):
+    story_fields, update_fields = HIDDEN_UPDATES[state]
+    update = make_update_with_image(make_live_story(**story_fields), **update_fields)
+    make_update_with_image(make_live_story())  # a public one, whose image is served
+
+    for url in image_addresses(update):
+        response = client.get(url)
+        assert (response.status_code, response["Cache-Control"]) == (404, "no-store"), url
+
+
+def test_an_update_s_image_is_served_while_the_update_is_public_and_not_after(
+    client, media_root, fresh_cache, django_capture_on_commit_callbacks, monkeypatch
+):
+    purged = []
+    monkeypatch.setattr(cache, "_write_purge", purged.append)
+    story = make_live_story(status=LiveStory.Status.DRAFT)
+    update = make_update_with_image(story)
+    urls = image_addresses(update)
+    assert {client.get(url).status_code for url in urls} == {404}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story.status = LiveStory.Status.LIVE
+        story.save()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "public, max-age=3600, s-maxage=0"
+        assert response["Surrogate-Key"] == response["Cache-Tag"] == f"live:{story.pk}"
+
+    for change in ("removed", "story back to draft"):
+        purged.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            if change == "removed":
+                remove_update(update=update, user=None)
+            else:
+                LiveUpdate.objects.filter(pk=update.pk).update(deleted_at=None)
+                story.status = LiveStory.Status.DRAFT
+                story.save()
+        assert {client.get(url).status_code for url in urls} == {404}, change
+        # The tag its public responses carry, which edge caches holding the image are sent.
+        assert any(f"live:{story.pk}" in tags for tags in purged), change
+
+
+@pytest.mark.parametrize(
+    ("role", "posted_by_them"), [("Editor", False), ("Reporter", True), ("Reporter", False)], ids=str
+)
+def test_the_admin_shows_a_draft_story_s_update_image_through_signed_addresses(
+    login, media_root, fresh_cache, role, posted_by_them
+):
+    # A reporter may change their own updates and only view others': both forms link to the image.
+    staff = login(role)
+    story = make_live_story(status=LiveStory.Status.DRAFT)
+    poster = staff.session["_auth_user_id"] if posted_by_them else make_user("Reporter").pk
+    update = make_update_with_image(story, posted_by_id=poster)
+    other = make_update_with_image(story)
+
+    page = staff.get(reverse("admin:breaking_liveupdate_change", args=[update.pk]))
+    assert page.status_code == 200
+    addresses = [
+        address.replace("&amp;", "&")
+        for address in re.findall(rf'href="({re.escape(update.image.url)}[^"]*)"', page.content.decode())
+    ]
+    assert addresses and all("?preview=" in address for address in addresses)
+
+    anonymous = Client()
+    assert anonymous.get(update.image.url).status_code == 404
+    for address in addresses:
+        response = anonymous.get(address)
+        assert (response.status_code, response["Cache-Control"]) == (200, "private, no-store"), address
+        assert anonymous.get(other.image.url + address[address.index("?") :]).status_code == 404

@@ -8,7 +8,8 @@ from django.core.checks import run_checks
 from django.test import override_settings
 
 from articles.tests.factories import make_article, make_author
-from newsroom.renditions import responsive_image
+from breaking.tests.factories import make_live_story, make_update
+from newsroom.renditions import rendition_url
 from newsroom.tests.uploads import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -70,16 +71,42 @@ def test_media_root_that_overlaps_code_templates_or_static_files_is_an_error(set
         assert "newsroom.E001" not in {error.id for error in run_checks()}
 
 
-@pytest.mark.parametrize("made", ["the image", "a rendition"])
-def test_an_image_is_checked_and_served_in_one_query(client, media_root, django_assert_num_queries, made):
-    article = make_article(lead_image=image_upload("photo.jpg"), lead_image_alt="A square")
-    url = article.lead_image.url
-    if made == "a rendition":
-        url = responsive_image(article.lead_image, article.lead_image_width, article.lead_image_height)
-        url = url.webp_srcset.split()[0]
+@pytest.mark.parametrize(
+    ("made", "tag"),
+    [
+        ("an article's image", "article:{article}"),
+        ("a rendition", "article:{article}"),
+        ("an author's photo", "list:author:{author}"),
+        ("a rendition of an author's photo", "list:author:{author}"),
+        ("a live update's image", "live:{story}"),
+    ],
+)
+def test_an_image_is_checked_and_served_in_one_query(client, media_root, django_assert_num_queries, made, tag):
+    author = make_author(photo=image_upload("photo.png"))
+    article = make_article(lead_image=image_upload("photo.jpg"), lead_image_alt="A square", authors=[author])
+    story = make_live_story()
+    update = make_update(story, image=image_upload("photo.webp"), image_alt="A square")
+    url = {
+        "an article's image": article.lead_image.url,
+        "a rendition": rendition_url(article.lead_image, 480)[0],
+        "an author's photo": author.photo.url,
+        "a rendition of an author's photo": rendition_url(author.photo, 480)[0],
+        "a live update's image": update.image.url,
+    }[made]
 
     with django_assert_num_queries(1):
         response = client.get(url)
 
     assert response.status_code == 200
-    assert response["Surrogate-Key"] == f"article:{article.pk}"
+    assert response["Surrogate-Key"] == tag.format(article=article.pk, author=author.pk, story=story.pk)
+
+
+@pytest.mark.parametrize("folder", ["", "uploads/", "authors/", "live/", "renditions/"])
+def test_an_image_stored_for_nothing_of_ours_is_not_served(client, media_root, folder):
+    # An image nobody's row names, however it came to be stored: nothing public shows it.
+    (media_root / folder).mkdir(parents=True, exist_ok=True)
+    (media_root / folder / "stray.jpg").write_bytes(image_upload("photo.jpg").read())
+
+    response = client.get(f"/media/{folder}stray.jpg")
+
+    assert (response.status_code, response["Cache-Control"]) == (404, "no-store")
