@@ -13,6 +13,7 @@ from articles.templatetags.newsroom import machine_time
 from articles.views import article_page
 from breaking.tests.factories import make_live_story, make_ticker_item, make_update
 from newsroom.dates import when
+from newsroom.tests.sqlite_steps import sqlite_steps
 from newsroom.tests.uploads import image_upload
 
 from .factories import make_article, make_author, make_correction, make_section
@@ -619,20 +620,10 @@ def test_an_old_articles_neighbours_are_found_without_reading_the_articles_publi
     newest, oldest = articles[0], articles[-1]
 
     def steps(article):
-        counted = [0]
-
-        def count():
-            counted[0] += 1
-
-        connection.ensure_connection()
-        connection.connection.set_progress_handler(count, 100)
-        try:
-            found = article_page(article.slug, now)
-        finally:
-            connection.connection.set_progress_handler(None, 0)
+        found, steps = sqlite_steps(article_page, article.slug, now)
         assert (found.previous_neighbour or {}).get("slug") == (
             None if article is oldest else f"story-{articles.index(article) + 1}"
         )
-        return counted[0]
+        return steps
 
     assert steps(oldest) < 2 * steps(newest) + 20

@@ -16,6 +16,7 @@ from articles.tests.factories import make_article, make_author
 from breaking.models import LiveStory, TickerItem
 from breaking.views import POLLED_UPDATES, TICKER_LENGTH, UPDATES_PER_PAGE, ticker_items
 from newsroom.dates import when
+from newsroom.tests.sqlite_steps import sqlite_steps
 from newsroom.tests.standards import schema_org_problems
 
 from .factories import breaking_news, make_live_story, make_ticker_item, make_update
@@ -249,19 +250,9 @@ def test_the_ticker_reads_its_items_in_running_order_and_stops_at_the_bar_length
         )
 
     def steps():
-        counted = [0]
-
-        def count():
-            counted[0] += 1
-
-        connection.ensure_connection()
-        connection.connection.set_progress_handler(count, 100)
-        try:
-            items = ticker_items()
-        finally:
-            connection.connection.set_progress_handler(None, 0)
+        items, steps = sqlite_steps(ticker_items)
         assert len(items) == TICKER_LENGTH
-        return counted[0]
+        return steps
 
     add(TICKER_LENGTH)
     few = steps()
