@@ -58,6 +58,8 @@ REVIEWED = {
     ("breaking/models.py", "{f'{through}status__in': LiveStory.PUBLIC_STATUSES, f'{through}starts_at__lte': at}"),
     # live_story_in_progress(at, through=...): the same, with a literal status.
     ("breaking/models.py", "{f'{through}status': LiveStory.Status.LIVE}"),
+    # The ticker bar's columns, a literal tuple of field names (BarItem).
+    ("breaking/views.py", "columns"),
     # What lists and the ticker show of a live story, a literal tuple of its field names.
     ("breaking/invalidation.py", "STORY_LISTED_FIELDS"),
     # What a listing shows of a live story (breaking/cards.py), a literal tuple of field names.
