@@ -82,19 +82,14 @@ class ArchiveFilter(django_filters.FilterSet):
         model = Article
         fields = ["q", "author", "section", "published_after", "published_before"]
 
-    @classmethod
-    def get_form_class_once(cls):
-        """The form class, made once: its fields hold no queryset (and no time)."""
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = type(
-                f"{cls.__name__}Form",
-                (cls._meta.form,),
-                {name: filter_.field for name, filter_ in cls.base_filters.items()},
-            )
-        return cls._form_class
-
     def get_form_class(self):
-        return self.get_form_class_once()
+        """The form class, made once per filter set class: its fields hold no queryset (and no
+        time), so every request can share it."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
+            cls._form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        return cls._form_class
 
     def prepared_list(self, at):
         """The filtered articles as a prepared list, for the filters most asked for (an author,

@@ -22,7 +22,7 @@ from newsroom.slugs import slug_url
 from . import listing
 from .cards import FIRST_ROW, with_cards
 from .filters import ArchiveFilter
-from .listing import CARD_FIELDS, SECTION_FIELDS
+from .listing import SECTION_FIELDS
 from .models import Article, ArticleAuthor, Correction, SlugRedirect
 from .structured_data import news_article
 
@@ -62,12 +62,7 @@ def shows_articles(request, articles):
 def public_articles(at=None):
     """Articles public at ``at`` (now by default) with what a listing shows: section and
     bylines, in two queries."""
-    return (
-        Article.objects.published(at)
-        .select_related("section")
-        .prefetch_related(listed_bylines())
-        .only(*CARD_FIELDS, *SECTION_FIELDS)
-    )
+    return listing.cards(Article.objects.published(at)).prefetch_related(listed_bylines())
 
 
 def listed_bylines():
@@ -230,15 +225,15 @@ class SectionDetailView(LastModifiedMixin, PreparedListMixin, ListView):
     paginator_class = BoundedPaginator
 
     def get_queryset(self):
-        at = timezone.now()
-        self.section = first_or_404(listing.public_section(slug=self.kwargs["slug"], at=at))
-        return PreparedList(listing.in_section, section=self.section.pk, at=at)
+        self.at = timezone.now()
+        self.section = first_or_404(listing.public_section(slug=self.kwargs["slug"], at=self.at))
+        return PreparedList(listing.in_section, section=self.section.pk, at=self.at)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(section=self.section, **kwargs)
         # Its live stories in progress head the first page, shown as live.
         first_page = context["page_obj"].number == 1
-        live_stories = list(live_story_cards(timezone.now()).filter(section=self.section)) if first_page else []
+        live_stories = list(live_story_cards(self.at).filter(section=self.section)) if first_page else []
         shows(self.request, f"list:section:{self.section.pk}")
         context["articles"] = context["object_list"] = self.listed(context["object_list"])
         shows_live_stories(self.request, live_stories)

@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from articles import listing
 from articles.cards import with_cards
+from articles.listing import CARD_FIELDS, SECTION_FIELDS
 from articles.models import Article
-from articles.views import CARD_FIELDS, SECTION_FIELDS, public_articles, shows_articles, with_listed_bylines
+from articles.views import shows_articles, with_listed_bylines
 from breaking.cards import LISTED_FIELDS as LIVE_STORY_FIELDS
 from breaking.cards import shows_live_stories, with_live_cards
 from breaking.models import LiveStory, latest_update_at
@@ -103,7 +105,7 @@ def _placements(at: datetime):
 @prepared
 def _latest(at: datetime):
     """The newest articles, enough to lead and fill the list once the chosen ones are left out."""
-    return public_articles(at).prefetch_related(None)[: LATEST + MAX_PINNED + 2]
+    return listing.cards(Article.objects.published(at))[: LATEST + MAX_PINNED + 2]
 
 
 @prepared
@@ -112,8 +114,7 @@ def _newest_in_sections(at: datetime):
     blocks show recent news, and ranking the whole archive would cost more."""
     recent = Article.objects.published(at).values("pk")[:HOME_SPAN]
     ranked = (
-        public_articles(at)
-        .prefetch_related(None)
+        listing.cards(Article.objects.published(at))
         .filter(pk__in=Subquery(recent))
         .annotate(
             place=Window(RowNumber(), partition_by=F("section"), order_by=[F("published_at").desc(), F("pk").desc()])

@@ -47,7 +47,6 @@ REVIEWED = {
     ("articles/listing.py", "CARD_FIELDS"),
     ("articles/listing.py", "SECTION_FIELDS"),
     ("articles/views.py", "ARTICLE_PAGE_FIELDS"),
-    ("articles/views.py", "CARD_FIELDS"),
     ("articles/views.py", "SECTION_FIELDS"),
     ("articles/views.py", "BYLINE_FIELDS"),
     ("articles/views.py", "LINKED_FIELDS"),
