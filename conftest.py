@@ -72,3 +72,17 @@ def page_cache(settings, fresh_cache):
     """The page cache switched on, as in production (the test settings switch it off)."""
     settings.PAGE_CACHE_SECONDS = 300
     return fresh_cache
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The paths whose pages were rendered rather than served from the page cache, as they happen."""
+    paths = []
+    render = pages._render
+
+    def watched(view, request, *args, **kwargs):
+        paths.append(request.get_full_path())
+        return render(view, request, *args, **kwargs)
+
+    monkeypatch.setattr(pages, "_render", watched)
+    return paths

@@ -56,22 +56,6 @@ def scene(clock):
     return storm
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    """The pages rendered (not served from the cache), by path."""
-    from newsroom import cache as pages
-
-    paths = []
-    render = pages._render
-
-    def watched(view, request, *args, **kwargs):
-        paths.append(request.get_full_path())
-        return render(view, request, *args, **kwargs)
-
-    monkeypatch.setattr(pages, "_render", watched)
-    return paths
-
-
 # The pages that show the storm's latest update's time: its live page, poll endpoint and feeds,
 # the sitemaps, its section's page and the ticker (which links to it).
 STALE = [

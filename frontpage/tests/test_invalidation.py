@@ -37,21 +37,6 @@ def scene():
 
 
 @pytest.fixture
-def renders(monkeypatch):
-    from newsroom import cache as pages
-
-    paths = []
-    render = pages._render
-
-    def watched(view, request, *args, **kwargs):
-        paths.append(request.get_full_path())
-        return render(view, request, *args, **kwargs)
-
-    monkeypatch.setattr(pages, "_render", watched)
-    return paths
-
-
-@pytest.fixture
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller

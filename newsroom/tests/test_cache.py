@@ -636,22 +636,6 @@ WATCHED = [
 ]
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    """The paths whose pages were rendered rather than served from the cache, as they happen."""
-    from newsroom import cache as pages
-
-    paths = []
-    render = pages._render
-
-    def watched(view, request, *args, **kwargs):
-        paths.append(request.get_full_path())
-        return render(view, request, *args, **kwargs)
-
-    monkeypatch.setattr(pages, "_render", watched)
-    return paths
-
-
 def edit_body(scene):
     scene.story.body = "<p>Prices fell again in the afternoon.</p>"
     scene.story.save()
