@@ -32,6 +32,7 @@ blocks itself (Edge Side Includes, with EDGE_INCLUDES) is sent each block as an 
 own address (``block_page``), so a purge of a block's tags refreshes it in every page it holds.
 """
 
+import contextlib
 import hashlib
 import logging
 import math
@@ -41,8 +42,8 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import wraps
-from urllib.parse import urlencode
+from functools import lru_cache, wraps
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -88,6 +89,10 @@ class Entry:
     parts: tuple  # bytes, or (block name, argument) to join when served
     headers: tuple
     size: int = 0
+
+    def __getstate__(self):
+        # What serving worked out (``_served_body``) stays in this process.
+        return {name: value for name, value in self.__dict__.items() if name != "served"}
 
 
 class PurgeLog:
@@ -320,6 +325,21 @@ def _joined(parts, includes):
     return b"".join(part if isinstance(part, bytes) else join(*part).encode() for part in parts)
 
 
+def _served_body(entry, includes, now):
+    """The bytes of ``entry`` as served now and their digest: worked out once for each state of
+    its blocks, kept on the entry in this process (a served page costs no join and no hash)."""
+    if includes:
+        state = "includes"
+    else:
+        state = tuple(_block_entry(*part, now).rendered_at for part in entry.parts if not isinstance(part, bytes))
+    served = entry.__dict__.get("served")
+    if served is None or served[0] != state:
+        content = _joined(entry.parts, includes)
+        served = (state, content, hashlib.blake2b(content, digest_size=16).hexdigest())
+        object.__setattr__(entry, "served", served)
+    return served[1], served[2]
+
+
 # Blocks joined by the edge (Edge Side Includes)
 
 
@@ -356,8 +376,18 @@ def block_page(request, name, argument=""):
 def cache_key(request, params):
     """The key of the page for ``request``: its path and the query parameters the page reads,
     in a fixed order; every other parameter (tracking, cache busting) shares the page."""
-    query = sorted((name, value) for name in params for value in request.GET.getlist(name)[:5])
-    url = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(query)}"
+    query = ""
+    if params and (string := request.META.get("QUERY_STRING")):
+        # Read as request.GET reads it (its first five values of a name), without building it.
+        encoding = request.encoding or settings.DEFAULT_CHARSET
+        with contextlib.suppress(UnicodeError):
+            string = string.encode("iso-8859-1").decode(encoding)  # WSGI's str of the raw bytes
+        values = {}
+        for name, value in parse_qsl(string, keep_blank_values=True, encoding=encoding):
+            if name in params and len(kept := values.setdefault(name, [])) < 5:
+                kept.append(value)
+        query = urlencode(sorted((name, value) for name, kept in values.items() for value in kept))
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return PAGE_KEY.format(digest=hashlib.sha256(url.encode()).hexdigest())
 
 
@@ -469,7 +499,9 @@ def _render(view, request, args, kwargs, key, now, lifetime):
     valid_until = rendered_at + lifetime
     headers = tuple((name, response[name]) for name in CACHED_HEADERS if response.has_header(name))
     parts = _split_blocks(response.content)
-    entry = Entry(rendered_at, valid_until, tags, response.status_code, parts, headers, len(response.content))
+    # With blocks to join, a served copy of the page is kept beside its parts (_served_body).
+    size = len(response.content) * (2 if len(parts) > 1 else 1)
+    entry = Entry(rendered_at, valid_until, tags, response.status_code, parts, headers, size)
     cache.set(key, entry, max(1, int(lifetime)))
     local_pages.put(key, entry)
     return entry
@@ -477,11 +509,12 @@ def _render(view, request, args, kwargs, key, now, lifetime):
 
 def _response_from(entry, request):
     includes = _edge_includes(request)
-    content = _joined(entry.parts, includes)
+    content, digest = _served_body(entry, includes, time.time())
     response = HttpResponse(content, status=entry.status)
     for name, value in entry.headers:
         response[name] = value
-    response["ETag"] = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+    response["ETag"] = f'"{digest}"'
+    response.body_digest = digest  # spares the compression middleware hashing it again
     if includes and any(not isinstance(part, bytes) for part in entry.parts):
         response["Surrogate-Control"] = 'content="ESI/1.0"'
     _name_contents(response, entry.tags)
@@ -493,9 +526,15 @@ def _response_from(entry, request):
 def _name_contents(response, tags):
     """Name what the response shows for edge caches: Fastly and Varnish (xkey) read the tags
     separated by spaces, Cloudflare by commas."""
+    spaced, commas = _tag_headers(tags)
+    response["Surrogate-Key"] = response["xkey"] = spaced
+    response["Cache-Tag"] = commas
+
+
+@lru_cache(maxsize=4096)
+def _tag_headers(tags):
     tags = sorted(tags)
-    response["Surrogate-Key"] = response["xkey"] = " ".join(tags)
-    response["Cache-Tag"] = ",".join(tags)
+    return " ".join(tags), ",".join(tags)
 
 
 def _patch_public_cache_control(response):
@@ -503,8 +542,15 @@ def _patch_public_cache_control(response):
     reach them; edges may keep the page for EDGE_CACHE_SECONDS (they are sent the purges) and
     serve what they have while the origin fails (RFC 5861)."""
     if not response.has_header("Cache-Control"):
-        shared = {"s_maxage": seconds} if (seconds := _edge_max_age()) else {}
-        patch_cache_control(response, public=True, max_age=0, stale_if_error=STALE_IF_ERROR_SECONDS, **shared)
+        response["Cache-Control"] = _public_cache_control(_edge_max_age())
+
+
+@lru_cache(maxsize=1024)
+def _public_cache_control(edge_seconds):
+    response = HttpResponse()
+    shared = {"s_maxage": edge_seconds} if edge_seconds else {}
+    patch_cache_control(response, public=True, max_age=0, stale_if_error=STALE_IF_ERROR_SECONDS, **shared)
+    return response["Cache-Control"]
 
 
 def _edge_max_age():

@@ -113,10 +113,12 @@ class CompressedBodies:
         self.size = 0
         self.lock = threading.Lock()
 
-    def compressed(self, content, coding):
+    def compressed(self, content, coding, digest=None):
+        """``content`` compressed; ``digest``, where the caller has one, names the content
+        (the page cache's ETag) and spares hashing it again."""
         if len(content) > KEPT_BODY_MAX:
             return compress(content, coding)
-        key = (coding, hashlib.blake2b(content, digest_size=16).digest())
+        key = (coding, digest) if digest else (coding, hashlib.blake2b(content, digest_size=16).digest())
         with self.lock:
             body = self.bodies.get(key)
             if body is not None:
@@ -180,7 +182,7 @@ class CompressionMiddleware(MiddlewareMixin):
         if per_visitor:
             response.content = compress(content, coding, pad=True)
         else:
-            response.content = compressed_bodies.compressed(content, coding)
+            response.content = compressed_bodies.compressed(content, coding, getattr(response, "body_digest", None))
         response["Content-Length"] = str(len(response.content))
         response["Content-Encoding"] = coding
         return response

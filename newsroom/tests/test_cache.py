@@ -142,6 +142,35 @@ def test_a_changed_page_answers_its_old_etag_with_the_new_page(client, scene, dj
     assert "The refinery is in Baytown." in response.text
 
 
+def test_a_ticker_change_gives_a_cached_page_a_new_etag(client, scene, django_capture_on_commit_callbacks):
+    # The page is served joined to its blocks as they are now: its bytes and ETag are worked out
+    # once for each state of the blocks, never kept from an older one.
+    etag = client.get("/articles/oil-falls/")["ETag"]
+    assert client.get("/articles/oil-falls/", headers={"if-none-match": etag}).status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        make_ticker_item(text="Polls close")
+
+    response, queries = queries_for(client, "/articles/oil-falls/", headers={"if-none-match": etag})
+
+    assert response.status_code == 200
+    assert "Polls close" in response.text
+    assert response["ETag"] != etag
+    assert queries == 1  # the bar's, not the page's: the page stayed cached
+    assert client.get("/articles/oil-falls/", headers={"if-none-match": response["ETag"]}).status_code == 304
+
+
+def test_what_serving_worked_out_stays_in_the_process(client, scene, page_cache):
+    from newsroom import cache
+
+    client.get("/articles/oil-falls/")
+    client.get("/articles/oil-falls/")
+    served = [entry for entry in cache.local_pages.pages.values() if "served" in entry.__dict__]
+    assert served, "the joined page was not kept beside its parts"
+    shared = page_cache.get(next(key for key, entry in cache.local_pages.pages.items() if entry in served))
+    assert "served" not in shared.__dict__
+    assert shared.parts == served[0].parts
+
+
 # Invalidation: whatever a page shows, changed from anywhere
 
 
@@ -753,6 +782,26 @@ def test_the_archive_keys_on_its_filters_only(client, scene):
     assert_cached(client, "/archive/?q=oil&section=energy")
     _, queries = queries_for(client, "/archive/?section=energy&q=oil&utm_campaign=spring")
     assert queries == 0
+
+
+def test_the_cache_key_reads_the_query_string_as_the_page_does():
+    from django.test import RequestFactory
+
+    from newsroom.cache import cache_key
+
+    def key(query):
+        return cache_key(RequestFactory().get("/archive/", QUERY_STRING=query), ("q", "author"))
+
+    assert key("q=oil&author=ann") == key("author=ann&utm_source=x&q=oil") == key("q=oil&author=ann&x")
+    assert key("q=oil") != key("q=gas") != key("") == key("utm_source=x")
+    assert key("q=caf%C3%A9") != key("q=cafe")
+    # Bytes a browser did not escape are read as UTF-8, as request.GET reads them: the same
+    # word either way, and not the Latin-1 reading of those bytes, which is another word.
+    raw = "q=caf\u00e9".encode().decode("iso-8859-1")
+    assert key(raw) == key("q=caf%C3%A9") != key("q=caf%C3%83%C2%A9")
+    # Beyond the fifth value of a parameter, nothing more is read.
+    five = "&".join(f"q={n}" for n in range(5))
+    assert key(five + "&q=5") == key(five) != key("&".join(f"q={n}" for n in range(4)))
 
 
 def test_a_made_up_session_cookie_is_served_the_cached_page_without_a_query(client, scene):
