@@ -1,9 +1,9 @@
 """What breaking-news changes make stale in the page cache (newsroom/cache.py), named as tags:
 
-- ``ticker``: the breaking-news bar and /ticker.json;
+- ``ticker``: the breaking-news bar, /ticker.json and the API's ticker;
 - ``live:<pk>``: a live story's page (every page of it), its feeds and its poll endpoint, and
-  every page that lists it as live with its latest update's time (the home page when it leads
-  or is pinned, its section's page, the ticker when an item links to it; breaking/cards.py);
+  every page that lists it as live with its latest update's time (the home page, its section's
+  page, the ticker and the API's when an item links to it; breaking/cards.py);
 - ``list:live``: the list of every public live story with its latest update's time (the sitemaps);
 - ``list:live-now``: which live stories are in progress, and what a listing shows of them beyond
   the latest update's time (the home page's "Live now");
