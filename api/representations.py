@@ -42,7 +42,7 @@ def public_corrections():
 
 
 def live_ticker_items():
-    return TickerItem.objects.live().select_related("article", "live_story")
+    return TickerItem.objects.live().with_live_state().select_related("article", "live_story")
 
 
 def absolute(path, request=None):
@@ -143,12 +143,18 @@ def article_data(article, request=None, *, body_format="html"):
 
 
 def ticker_item_data(item, request=None):
+    """An item from ``live_ticker_items()``: linking to a live story in progress, it says it is
+    live and gives the time the bar shows beside its label (the latest update, or the start)."""
     link = item.get_link()
+    live = bool(item.shows_live)
     return {
         "id": item.pk,
         "text": item.text,
         "url": absolute(link, request) if link else None,
         "article_id": item.article_id,
+        "live_story_id": item.live_story_id,
+        "live": live,
+        "latest_update_at": (item.live_latest_update_at or item.live_story.starts_at) if live else None,
         "priority": item.priority,
         "starts_at": item.starts_at,
         "expires_at": item.expires_at,

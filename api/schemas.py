@@ -76,6 +76,11 @@ class TickerItem(Schema):
     text: str
     url: str | None
     article_id: int | None
+    live_story_id: int | None
+    live: bool = Field(description="Whether it links to a live story in progress, which the site shows as live.")
+    latest_update_at: datetime | None = Field(
+        description="For a live story in progress, its newest update's time (its start before the first); else null."
+    )
     priority: int = Field(description="0 normal, 10 high, 20 urgent.")
     starts_at: datetime
     expires_at: datetime | None

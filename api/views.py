@@ -221,9 +221,11 @@ def list_corrections(request, params: Query[ListParams]):
 
 @api.get("/ticker/", response=schemas.TickerItemList, url_name="ticker", tags=["ticker"])
 def list_ticker_items(request):
-    """The breaking-news items live now, most important first."""
-    shows(request, "ticker")
-    return {"results": [ticker_item_data(item, request) for item in live_ticker_items()]}
+    """The breaking-news items live now, most important first. An item linking to a live story
+    in progress says so (``live``), with its latest update's time."""
+    items = list(live_ticker_items())
+    shows(request, "ticker", *(f"live:{item.live_story_id}" for item in items if item.shows_live))
+    return {"results": [ticker_item_data(item, request) for item in items]}
 
 
 @api.exception_handler(Http404)

@@ -252,9 +252,11 @@ class LiveStoryAdmin(ChoicesForTheirFormOnly, OfferedLookupsOnly, VersionAdmin):
                 context["media"] = context["media"] + context["post_form"].media
             elif request.user.has_perm("breaking.add_liveupdate"):
                 context["cannot_post"] = (
-                    "This story has ended: it takes no more updates."
-                    if not obj.accepts_updates()
-                    else "Updates can be posted here once an editor makes the story live."
+                    "Updates can be posted here once an editor makes the story live."
+                    if obj.accepts_updates()
+                    else "This story has ended: it takes no more updates."
+                    if obj.status == LiveStory.Status.ENDED
+                    else "This story's coverage end has passed: it takes no more updates until it is moved later."
                 )
             newest = obj.updates.select_related("posted_by").prefetch_related("authors")[: self.NEWEST_SHOWN]
             context["newest_updates"] = [

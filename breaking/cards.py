@@ -1,5 +1,5 @@
-"""Live stories in the lists of other pages (the home page's lead and pins, a section's "live
-now"): what they show of a story, with a "LIVE" label and the time of its latest update, and
+"""Live stories in the lists of other pages (the home page's lead, pins and "Live now", a
+section's "Live now"): what they show of a story, with a "LIVE" label and the time of its latest update, and
 the tags that make those pages stale when an update is posted (``live:<pk>``)."""
 
 from django.template.loader import render_to_string
@@ -9,7 +9,7 @@ from newsroom.cache import shows
 from .models import LiveStory
 
 LISTED_FIELDS = (
-    *("headline", "slug", "summary", "status", "starts_at", "updated_at", "last_posted_at", "section"),
+    *("headline", "slug", "summary", "status", "starts_at", "ends_at", "updated_at", "last_posted_at", "section"),
     *("section__name", "section__slug", "section__order"),
 )
 

@@ -1,18 +1,22 @@
 """What breaking-news changes make stale in the page cache (newsroom/cache.py), named as tags:
 
-- ``ticker``: the breaking-news bar and /ticker.json;
+- ``ticker``: the breaking-news bar, /ticker.json and the API's ticker;
 - ``live:<pk>``: a live story's page (every page of it), its feeds and its poll endpoint, and
-  every page that lists it as live with its latest update's time (the home page when it leads
-  or is pinned, its section's page, the ticker when an item links to it; breaking/cards.py);
+  every page that lists it as live with its latest update's time (the home page, its section's
+  page, the ticker and the API's when an item links to it; breaking/cards.py);
 - ``list:live``: the list of every public live story with its latest update's time (the sitemaps);
+- ``list:live-now``: which live stories are in progress, and what a listing shows of them beyond
+  the latest update's time (the home page's "Live now");
 - ``list:section:<pk>``: a section's page, which lists its live stories in progress first.
 
 Posting, editing or removing an update makes stale its story's ``live:<pk>`` and ``list:live``,
-nothing else. A live story appearing or going also refreshes the ticker, which may link to it,
-and its section's page (the home page, which shows it only where an editor placed it, is
-frontpage/invalidation.py's). A ticker item starting or ending, a scheduled live story starting
-and an update posted for a later time are purged by ``due()`` at the first request after they
-happen.
+nothing else: the pages that show its latest update's time show ``live:<pk>``. A live story
+appearing, going or changing what listings show of it also refreshes ``list:live-now``, the
+ticker, which may link to it, and its section's page (the home page's lead and pins are
+frontpage/invalidation.py's). A ticker item starting or ending, a scheduled live story starting,
+a live story's coverage end coming and an update posted for a later time are purged by ``due()``
+at the first request after they happen, and ``next_due()`` names the next of them, so that no
+page showing a story as live is kept past its coverage end, here or at the edge.
 """
 
 from django.db.models import Q
@@ -23,8 +27,9 @@ from newsroom import cache
 
 from .models import LiveStory, LiveUpdate, Ticker, TickerItem
 
-# What lists and the ticker show of a live story, and what decides whether it is public.
+# What lists and the ticker show of a live story, and what decides whether it is public or in progress.
 STORY_LISTED_FIELDS = ("headline", "slug", "summary", "section_id", "status", "starts_at", "ends_at")
+LIVE_NOW = "list:live-now"
 
 
 def ticker_changed(sender, instance, raw=False, **kwargs):
@@ -43,12 +48,12 @@ def story_changed(sender, instance, raw=False, **kwargs):
     tags = {f"live:{instance.pk}"}
     stored = getattr(instance, "_stored", None)
     if stored is None or any(stored[name] != getattr(instance, name) for name in STORY_LISTED_FIELDS):
-        tags |= {"list:live", "ticker", *section_tags(instance.section_id, (stored or {}).get("section_id"))}
+        tags |= {"list:live", LIVE_NOW, "ticker", *section_tags(instance.section_id, (stored or {}).get("section_id"))}
     cache.purge(*tags)
 
 
 def story_deleted(sender, instance, **kwargs):
-    cache.purge(f"live:{instance.pk}", "list:live", "ticker", *section_tags(instance.section_id))
+    cache.purge(f"live:{instance.pk}", "list:live", LIVE_NOW, "ticker", *section_tags(instance.section_id))
 
 
 def section_tags(*sections):
@@ -74,7 +79,8 @@ def update_authors_changed(sender, instance, action, **kwargs):
 
 def due(since, until):
     """(tags, instant) for what time alone changed between ``since`` and ``until``: ticker items
-    that started or ended, live stories that started, updates whose time came."""
+    that started or ended, live stories that started or whose coverage end came, updates whose
+    time came."""
     started = Q(starts_at__gt=since, starts_at__lte=until)
     expired = Q(expires_at__gt=since, expires_at__lte=until)
     changes = []
@@ -83,7 +89,10 @@ def due(since, until):
         changes.append(({"ticker"}, instant))
     public = LiveStory.objects.filter(status__in=LiveStory.PUBLIC_STATUSES)
     for pk, section, instant in public.filter(started).values_list("pk", "section", "starts_at"):
-        changes.append(({f"live:{pk}", "list:live", "ticker", *section_tags(section)}, instant))
+        changes.append(({f"live:{pk}", "list:live", LIVE_NOW, "ticker", *section_tags(section)}, instant))
+    ended = LiveStory.objects.filter(status=LiveStory.Status.LIVE, ends_at__gt=since, ends_at__lte=until)
+    for pk, section, instant in ended.values_list("pk", "section", "ends_at"):
+        changes.append(({f"live:{pk}", "list:live", LIVE_NOW, "ticker", *section_tags(section)}, instant))
     posted = LiveUpdate.objects.filter(posted_at__gt=since, posted_at__lte=until, story__in=public)
     for story, instant in posted.values_list("story", "posted_at"):
         changes.append(({f"live:{story}", "list:live"}, instant))
@@ -91,14 +100,17 @@ def due(since, until):
 
 
 def next_due():
-    """The next instant a ticker item starts or ends, a live story starts or an update's time
-    comes, as a Unix time."""
+    """The next instant a ticker item starts or ends, a live story starts or its coverage ends,
+    or an update's time comes, as a Unix time."""
     now = timezone.now()
     public = LiveStory.objects.filter(status__in=LiveStory.PUBLIC_STATUSES)
     firsts = [
         TickerItem.objects.filter(starts_at__gt=now).order_by("starts_at").values_list("starts_at"),
         TickerItem.objects.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at"),
         public.filter(starts_at__gt=now).order_by("starts_at").values_list("starts_at"),
+        LiveStory.objects.filter(status=LiveStory.Status.LIVE, ends_at__gt=now)
+        .order_by("ends_at")
+        .values_list("ends_at"),
         LiveUpdate.objects.filter(posted_at__gt=now).order_by("posted_at").values_list("posted_at"),
     ]
     instants = [instant for first in firsts if (instant := first.first()) is not None]

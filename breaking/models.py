@@ -3,7 +3,7 @@
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -42,6 +42,16 @@ class TickerItemQuerySet(models.QuerySet):
             .filter(Q(article__isnull=True) | public_at(at, through="article__"))
             .filter(Q(live_story__isnull=True) | public_live_story(at, through="live_story__"))
             .order_by("-priority", "-starts_at", "-pk")
+        )
+
+    def with_live_state(self, at=None):
+        """Each item with what it shows of the live story it links to at ``at`` (now by default):
+        ``shows_live``, whether that story is in progress (the item then shows a "LIVE" label),
+        and ``live_latest_update_at``, its newest update's time (None before the first)."""
+        at = at or timezone.now()
+        return self.annotate(
+            shows_live=ExpressionWrapper(live_story_in_progress(at, through="live_story__"), BooleanField()),
+            live_latest_update_at=latest_update_at(at, through="live_story__"),
         )
 
 
@@ -125,10 +135,6 @@ class TickerItem(models.Model):
             and (self.live_story_id is None or self.live_story.is_public(at))
         )
 
-    def live_in_progress(self, at=None):
-        """Whether the item links to a live story in progress, which it shows as live."""
-        return self.live_story_id is not None and self.live_story.is_in_progress(at)
-
     def in_window(self, at=None):
         """Started and not yet expired at ``at`` (now by default), whatever its article's state."""
         at = at or timezone.now()
@@ -142,8 +148,9 @@ class LiveStoryQuerySet(models.QuerySet):
         return self.filter(public_live_story(at or timezone.now()))
 
     def in_progress(self, at=None):
-        """The public stories still being covered at ``at``: live, not ended. These show as live
-        (a "LIVE" label and the latest update's time) wherever they are listed."""
+        """The public stories still being covered at ``at``: live, and their coverage end (if
+        set) still to come. These show as live (a "LIVE" label and the latest update's time)
+        wherever they are listed; at a coverage end they stop, with no job to run."""
         return self.filter(live_story_in_progress(at or timezone.now()))
 
     def with_latest_update(self, at=None):
@@ -159,8 +166,13 @@ def public_live_story(at, through=""):
 
 
 def live_story_in_progress(at, through=""):
-    """``public_live_story()`` narrowed to the stories still live, as a Q object."""
-    return public_live_story(at, through) & Q(**{f"{through}status": LiveStory.Status.LIVE})
+    """``public_live_story()`` narrowed to the stories still live at ``at``, as a Q object: not
+    ended, and their coverage end, if set, still to come."""
+    return (
+        public_live_story(at, through)
+        & Q(**{f"{through}status": LiveStory.Status.LIVE})
+        & (Q(**{f"{through}ends_at__isnull": True}) | Q(**{f"{through}ends_at__gt": at}))
+    )
 
 
 def latest_update_at(at, through=""):
@@ -199,7 +211,13 @@ class LiveStory(models.Model):
     starts_at = models.DateTimeField(
         "coverage start", default=timezone.now, help_text="A time in the future keeps the page hidden until then."
     )
-    ends_at = models.DateTimeField("coverage end", null=True, blank=True, help_text="Set when the story is ended.")
+    ends_at = models.DateTimeField(
+        "coverage end",
+        null=True,
+        blank=True,
+        help_text="Set when the story is ended. A time in the future ends the coverage then: the story stops "
+        "showing as live and takes no more updates.",
+    )
     last_posted_at = models.DateTimeField("latest update", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField("last updated", auto_now=True)
@@ -209,7 +227,11 @@ class LiveStory(models.Model):
     class Meta:
         ordering = ["-starts_at", "-pk"]
         verbose_name_plural = "live stories"
-        indexes = [models.Index(fields=["status", "-starts_at", "-id"], name="livestory_status_start")]
+        indexes = [
+            models.Index(fields=["status", "-starts_at", "-id"], name="livestory_status_start"),
+            # The next coverage end of a live story, which the page cache asks for (breaking/invalidation.py).
+            models.Index(fields=["ends_at"], condition=Q(ends_at__isnull=False), name="livestory_ends"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
@@ -248,7 +270,12 @@ class LiveStory(models.Model):
 
     def is_in_progress(self, at=None):
         """The same rule as ``LiveStory.objects.in_progress()``, for one story already loaded."""
-        return self.status == self.Status.LIVE and self.is_public(at)
+        at = at or timezone.now()
+        return self.status == self.Status.LIVE and self.is_public(at) and not self.coverage_over(at)
+
+    def coverage_over(self, at=None):
+        """Whether the coverage end, if set, has come at ``at`` (now by default)."""
+        return self.ends_at is not None and self.ends_at <= (at or timezone.now())
 
     def changed_at(self):
         """When what a listing shows of the story last changed: an edit, its start or an update
@@ -256,9 +283,10 @@ class LiveStory(models.Model):
         latest = getattr(self, "latest_update_at", None) or self.last_posted_at
         return max(moment for moment in (self.updated_at, self.starts_at, latest) if moment is not None)
 
-    def accepts_updates(self):
-        """Updates are posted while the story is a draft (to open with) or live, not once ended."""
-        return self.status != self.Status.ENDED
+    def accepts_updates(self, at=None):
+        """Updates are posted while the story is a draft (to open with) or live, not once ended:
+        by its status, or by its coverage end having come."""
+        return self.status != self.Status.ENDED and not self.coverage_over(at)
 
 
 class LiveUpdateQuerySet(models.QuerySet):

@@ -23,7 +23,7 @@ from newsroom.prepared import prepared
 from newsroom.seo import publisher
 from newsroom.slugs import slug_url
 
-from .models import LiveStory, LiveUpdate, TickerItem, latest_update_at
+from .models import LiveStory, LiveUpdate, TickerItem
 
 TICKER_LENGTH = 10
 UPDATES_PER_PAGE = 50
@@ -68,15 +68,13 @@ class BarItem:
 
     @classmethod
     def from_row(cls, row):
-        pk, text, priority, url, article_slug, story_id, story_slug, story_status, story_start, latest = row
+        pk, text, priority, url, article_slug, story_id, story_slug, in_progress, story_start, latest = row
         if article_slug is not None:
             link = slug_url("articles:detail", article_slug)
         elif story_slug is not None:
             link = slug_url("breaking:live", story_slug)
         else:
             link = url
-        # live() leaves only public stories: one still live is in progress (LiveStory.is_in_progress).
-        in_progress = story_status == LiveStory.Status.LIVE
         return cls(pk, text, priority, link, story_id, (latest or story_start) if in_progress else None)
 
     def get_link(self):
@@ -85,10 +83,10 @@ class BarItem:
 
 @prepared
 def _live_ticker_items(at: datetime):
-    items = TickerItem.objects.live(at).annotate(latest_update_at=latest_update_at(at, through="live_story__"))
+    items = TickerItem.objects.live(at).with_live_state(at)
     columns = (
         *("pk", "text", "priority", "url", "article__slug"),
-        *("live_story", "live_story__slug", "live_story__status", "live_story__starts_at", "latest_update_at"),
+        *("live_story", "live_story__slug", "shows_live", "live_story__starts_at", "live_latest_update_at"),
     )
     return items.values_list(*columns)[:TICKER_LENGTH]
 
@@ -167,13 +165,15 @@ class LiveStoryView(DetailView):
         authors = {author for update in shown.values() for author in update.authors.all()}
         authors |= set(story.authors.all())
         shows_story(self.request, story, authors)
+        in_progress = story.is_in_progress()
         return super().get_context_data(
             page_obj=page,
             updates=page.object_list,
             pinned=[shown[pk] for pk in pinned_ids] if page.number == 1 else [],
             key_events=[(shown[pk], number) for pk, number in key_events],
             structured_data=live_blog_posting(story, page.object_list, self.request),
-            poll=page.number == 1 and story.status == LiveStory.Status.LIVE,
+            in_progress=in_progress,
+            poll=page.number == 1 and in_progress,
             poll_seconds=POLL_SECONDS,
             **kwargs,
         )
@@ -183,11 +183,13 @@ def live_updates_json(request, slug):
     """The newest ``POLLED_UPDATES`` updates of a public live story, each as the HTML the page
     shows, for the page script to insert new ones and change edited and removed ones in place.
     Served from the page cache like the page, with an ETag: an unchanged poll is a 304."""
-    story = get_object_or_404(LiveStory.objects.published().only("status", "slug", "last_posted_at"), slug=slug)
+    shown = LiveStory.objects.published().only("status", "slug", "starts_at", "ends_at", "last_posted_at")
+    story = get_object_or_404(shown, slug=slug)
     updates = list(public_updates(story)[:POLLED_UPDATES])
     shows_story(request, story, {author for update in updates for author in update.authors.all()})
     payload = {
-        "status": story.status,
+        # What readers see: a story past its coverage end has ended, whatever its status says.
+        "status": LiveStory.Status.LIVE if story.is_in_progress() else LiveStory.Status.ENDED,
         "updates": [
             {
                 "id": update.pk,

@@ -2,8 +2,10 @@
 which alone shows the tag ``frontpage``. A placement starting or ending is purged at its time by
 ``due()``, at the first request after it; its article being unpublished or expiring is purged by
 the articles' own rules (articles/invalidation.py), as the home page lists it. A placed live
-story the home page shows is refreshed by its own tag (``live:<pk>``, breaking/invalidation.py);
-one it does not show yet (a draft made live, a scheduled start) purges the home page here."""
+story the home page shows is refreshed by its own tag (``live:<pk>``, breaking/invalidation.py),
+its coverage end coming too; one it does not show yet (a draft made live, a scheduled start)
+purges the home page here. The live stories it lists of its own ("Live now") are breaking's
+(``list:live-now``)."""
 
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save

@@ -2,8 +2,9 @@
 time. Without a choice the newest public story leads, as it always has.
 
 A placement points at one story: an article, or a live story (two nullable foreign keys, exactly
-one of them set). A live story is on the home page while it is in progress: once ended or
-unpublished it leaves on its own, like an article unpublished or expired."""
+one of them set). A live story is on the home page while it is in progress: once ended (by its
+status or its coverage end) or unpublished it leaves on its own, like an article unpublished or
+expired."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -121,7 +122,7 @@ class Placement(models.Model):
             at = max(self.starts_at or timezone.now(), timezone.now())
             if article.status != Article.Status.PUBLISHED or (article.expires_at and article.expires_at <= at):
                 raise ValidationError({"article": "Only a published article can lead or be pinned."})
-        if self.live_story_id and self.live_story.status != LiveStory.Status.LIVE:
+        if self.live_story_id and (self.live_story.status != LiveStory.Status.LIVE or self.live_story.coverage_over()):
             raise ValidationError({"live_story": "Only a live story in progress can lead or be pinned."})
 
     def is_current(self, at=None):

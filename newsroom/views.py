@@ -19,7 +19,8 @@ from articles.listing import CARD_FIELDS, SECTION_FIELDS
 from articles.models import Article
 from articles.views import shows_articles, with_listed_bylines
 from breaking.cards import LISTED_FIELDS as LIVE_STORY_FIELDS
-from breaking.cards import shows_live_stories, with_live_cards
+from breaking.cards import live_story_cards, shows_live_stories, with_live_cards
+from breaking.invalidation import LIVE_NOW
 from breaking.models import LiveStory, latest_update_at
 from frontpage.invalidation import TAG as FRONT_PAGE
 from frontpage.models import MAX_PINNED, Placement, front_page_choices, story_key
@@ -36,14 +37,17 @@ HEALTH_CHECK_SECONDS = 1.5
 # How long a reader should wait before retrying while the database is unreachable.
 RETRY_AFTER_SECONDS = 30
 LATEST = 10
+LIVE_NOW_SHOWN = 6
 PER_SECTION = 4
 HOME_SPAN = 500
 
 
 class HomeView(LastModifiedMixin, TemplateView):
-    """The lead story, the stories editors pinned, the latest stories and a block per section: a
-    constant handful of queries. Editors choose the lead and the pins, articles or live stories
-    in progress (frontpage/models.py); without a choice the newest article leads."""
+    """The lead story, the live stories in progress ("Live now"), the stories editors pinned, the
+    latest stories and a block per section: a constant handful of queries. Editors choose the
+    lead and the pins, articles or live stories in progress (frontpage/models.py); without a
+    choice the newest article leads. Every live story in progress shows as live once: where an
+    editor placed it, or else under "Live now", below the lead where readers look first."""
 
     template_name = "home.html"
 
@@ -56,7 +60,8 @@ class HomeView(LastModifiedMixin, TemplateView):
         pinned = [story for story in pinned if story_key(story) != story_key(lead)][:MAX_PINNED] if lead else []
         chosen = {story_key(story) for story in [lead, *pinned] if story}
         latest = [article for article in latest if story_key(article) not in chosen][:LATEST]
-        live = [story for story in [lead, *pinned] if isinstance(story, LiveStory)]
+        live_now = [story for story in _live_now(at=now) if story_key(story) not in chosen][:LIVE_NOW_SHOWN]
+        live = [story for story in [lead, *pinned, *live_now] if isinstance(story, LiveStory)]
         pinned_articles = [story for story in pinned if not isinstance(story, LiveStory)]
         in_sections = _newest_in_sections(at=now)
         shown = [story for story in [lead, *pinned_articles, *latest] if story and not isinstance(story, LiveStory)]
@@ -67,14 +72,15 @@ class HomeView(LastModifiedMixin, TemplateView):
         sections = sorted({articles[0].section for articles in by_section.values()}, key=lambda s: (s.order, s.name))
         sections = [(section, by_section[section.pk]) for section in sections]
         in_sections = [article for _, articles in sections for article in articles]
-        shows(self.request, "list:latest", FRONT_PAGE)
+        shows(self.request, "list:latest", LIVE_NOW, FRONT_PAGE)
         shows_articles(self.request, [*shown, *in_sections])
         shows_live_stories(self.request, live)
         with_cards([*pinned_articles, *latest, *in_sections])
-        with_live_cards([story for story in pinned if isinstance(story, LiveStory)])
+        with_live_cards([story for story in [*pinned, *live_now] if isinstance(story, LiveStory)])
         return super().get_context_data(
             lead=lead,
             lead_is_live=isinstance(lead, LiveStory),
+            live_now=live_now,
             pinned=pinned,
             latest=latest,
             sections=sections,
@@ -84,7 +90,7 @@ class HomeView(LastModifiedMixin, TemplateView):
     def shown_articles(self, context):
         in_sections = [article for _, articles in context["sections"] for article in articles]
         lead = [context["lead"]] if context["lead"] else []
-        return [*lead, *context["pinned"], *context["latest"], *in_sections]
+        return [*lead, *context["live_now"], *context["pinned"], *context["latest"], *in_sections]
 
 
 @prepared
@@ -100,6 +106,13 @@ def _placements(at: datetime):
         .annotate(live_latest_update_at=latest_update_at(at, through="live_story__"))
         .order_by("position", "-starts_at", "-pk")
     )
+
+
+@prepared
+def _live_now(at: datetime):
+    """The live stories in progress at ``at``, newest first: enough to fill "Live now" once
+    those the editors placed are left out."""
+    return live_story_cards(at)[: LIVE_NOW_SHOWN + MAX_PINNED + 1]
 
 
 @prepared

@@ -6,7 +6,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from articles.tests.factories import make_article, make_author, make_correction, make_section
-from breaking.tests.factories import make_ticker_item
+from breaking.tests.factories import make_live_story, make_ticker_item
 from newsroom.tests.uploads import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +58,7 @@ def site(media_root):
     make_correction(article)
     make_ticker_item(article=article)
     make_ticker_item(url="https://example.com/")
+    make_ticker_item(live_story=make_live_story())
     return {"article": article, "author": author, "section": section}
 
 

@@ -1,16 +1,23 @@
 """The read API: what each endpoint answers, its filters and pagination, conditional requests,
 the page cache in front of it, its query counts, and that it writes nothing."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from articles.models import Article, Section
-from articles.tests.factories import make_article, make_author, make_correction, make_section
-from breaking.tests.factories import make_ticker_item
+from articles.tests.factories import make_article, make_author, make_correction, make_section, make_user
+from breaking import services
+from breaking.models import LiveStory
+from breaking.tests.factories import make_live_story, make_ticker_item, make_update
 
 pytestmark = pytest.mark.django_db
+
+
+def to_milliseconds(moment):
+    """A time as the API writes it (JSON keeps milliseconds)."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 @pytest.fixture
@@ -164,6 +171,45 @@ def test_authors_sections_corrections_and_ticker(client, desk):
     assert client.get("/api/v1/ticker/").json()["results"][0]["text"] == "Flash"
 
 
+def test_a_ticker_item_linking_to_a_live_story_in_progress_says_it_is_live_with_its_latest_update_time(client):
+    now = timezone.now()
+    story = make_live_story(slug="storm", starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=1))
+    latest = make_update(story, posted_at=now - timedelta(hours=1))
+    make_update(story, posted_at=now + timedelta(minutes=30))  # not yet
+    quiet = make_live_story(slug="quiet", starts_at=now - timedelta(hours=3))
+    past_end = make_live_story(slug="past-end", starts_at=now - timedelta(hours=3), ends_at=now - timedelta(minutes=1))
+    ended = make_live_story(slug="ended", status=LiveStory.Status.ENDED, starts_at=now - timedelta(hours=3))
+    for priority, linked in enumerate([ended, past_end, quiet, story]):
+        make_ticker_item(text=linked.slug, live_story=linked, priority=priority)
+    make_ticker_item(text="flash", article=make_article(), priority=-1)
+
+    results = client.get("/api/v1/ticker/").json()["results"]
+
+    shown = [(item["text"], item["live"], item["latest_update_at"], item["live_story_id"]) for item in results]
+    assert [(text, live, at and datetime.fromisoformat(at), pk) for text, live, at, pk in shown] == [
+        ("storm", True, to_milliseconds(latest.posted_at), story.pk),
+        ("quiet", True, to_milliseconds(quiet.starts_at), quiet.pk),  # no update yet: its start, as the bar shows
+        ("past-end", False, None, past_end.pk),
+        ("ended", False, None, ended.pk),
+        ("flash", False, None, None),
+    ]
+    assert results[0]["url"] == "http://testserver/live/storm/"
+
+
+def test_the_cached_ticker_is_refreshed_by_an_update_to_a_live_story_it_shows(
+    client, page_cache, django_capture_on_commit_callbacks
+):
+    story = make_live_story(slug="storm")
+    make_ticker_item(text="Follow the storm", live_story=story)
+    assert client.get("/api/v1/ticker/").json()["results"][0]["latest_update_at"] is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update = services.post_update(story=story, user=make_user("Editor"), title="Landfall")
+
+    item = client.get("/api/v1/ticker/").json()["results"][0]
+    assert datetime.fromisoformat(item["latest_update_at"]) == to_milliseconds(update.posted_at)
+
+
 def test_responses_carry_an_etag_and_answer_304_and_cache_control(client, desk):
     response = client.get("/api/v1/articles/")
     assert response["Cache-Control"] == "public, max-age=0, stale-if-error=86400"
@@ -202,6 +248,7 @@ def test_each_endpoint_makes_a_small_constant_number_of_queries(client, desk, dj
     for article in desk["articles"]:
         make_correction(article)
         make_ticker_item(article=article)
+        make_ticker_item(live_story=make_live_story())
     url = url.format(pk=desk["articles"][0].pk)
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200

@@ -55,8 +55,10 @@ REVIEWED = {
     ("articles/views.py", "_neighbour('next', at)"),
     # public_live_story(at, through=...): through is "" or a relation path written in code.
     ("breaking/models.py", "{f'{through}status__in': LiveStory.PUBLIC_STATUSES, f'{through}starts_at__lte': at}"),
-    # live_story_in_progress(at, through=...): the same, with a literal status.
+    # live_story_in_progress(at, through=...): the same, with a literal status and the coverage end.
     ("breaking/models.py", "{f'{through}status': LiveStory.Status.LIVE}"),
+    ("breaking/models.py", "{f'{through}ends_at__isnull': True}"),
+    ("breaking/models.py", "{f'{through}ends_at__gt': at}"),
     # The ticker bar's columns, a literal tuple of field names (BarItem).
     ("breaking/views.py", "columns"),
     # What lists and the ticker show of a live story, a literal tuple of its field names.

@@ -354,6 +354,16 @@ def test_an_ended_story_offers_no_post_form(editor_client):
     assert post_update(editor_client, story, body="<p>Late.</p>").status_code == 403
 
 
+def test_a_story_past_its_coverage_end_offers_no_post_form_and_refuses_posts(editor_client):
+    story = make_live_story(
+        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(minutes=1)
+    )
+    page = editor_client.get(reverse("admin:breaking_livestory_change", args=[story.pk])).text
+    assert 'id="live-post-form"' not in page and "coverage end has passed" in page
+    assert post_update(editor_client, story, body="<p>Late.</p>").status_code == 403
+    assert not LiveUpdate.objects.exists()
+
+
 LIVE_STORY_LIST_QUERIES = 10
 LIVE_UPDATE_LIST_QUERIES = 8
 LIVE_STORY_PAGE_QUERIES = 8

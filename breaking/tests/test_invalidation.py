@@ -1,7 +1,8 @@
 """What breaking-news changes make stale in the page cache, with the cache switched on as in
 production: posting an update refreshes its live page, feeds, poll endpoint and the pages that
-list the story with its latest update's time (its section, the ticker, the home page where it is
-placed, the sitemaps), and leaves every other cached page as it is."""
+list the story with its latest update's time (its section, the ticker, the home page, the
+sitemaps, the API's ticker), and leaves every other cached page as it is; a coverage end coming
+takes the "LIVE" label off them all with no write."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -57,8 +58,10 @@ def scene(clock):
 
 
 # The pages that show the storm's latest update's time: its live page, poll endpoint and feeds,
-# the sitemaps, its section's page and the ticker (which links to it).
+# the sitemaps, its section's page, the home page (which lists it as live, placed there or not)
+# and the ticker (which links to it) with the API's.
 STALE = [
+    "/",
     "/live/storm/",
     "/live/storm/updates.json",
     "/live/storm/feed/",
@@ -67,6 +70,7 @@ STALE = [
     "/sitemap-live.xml",
     "/sections/weather/",
     "/ticker.json",
+    "/api/v1/ticker/",
 ]
 FRESH = [
     "/live/election/",
@@ -80,18 +84,17 @@ FRESH = [
 ]
 
 
-@pytest.mark.parametrize("on_home_page", [True, False], ids=["pinned", "not-on-the-home-page"])
+@pytest.mark.parametrize("pinned", [True, False], ids=["pinned", "live-now"])
 def test_posting_an_update_makes_stale_only_the_pages_showing_its_story_s_latest_time(
-    client, scene, django_capture_on_commit_callbacks, renders, on_home_page
+    client, scene, django_capture_on_commit_callbacks, renders, pinned
 ):
-    if on_home_page:
+    if pinned:
         pin(scene, starts_at=NOW - timedelta(hours=1))
-    stale = STALE + (["/"] if on_home_page else [])
+    stale = STALE
     # The articles' sitemap part, as the index names it: its number follows the articles' ids,
     # which on PostgreSQL earlier tests have used up.
-    fresh = FRESH + ([] if on_home_page else ["/"])
-    fresh += [part for part, _ in read_index(client) if part.startswith("/sitemap-articles")]
-    assert len(fresh) == len(FRESH) + (0 if on_home_page else 1) + 1
+    fresh = FRESH + [part for part, _ in read_index(client) if part.startswith("/sitemap-articles")]
+    assert len(fresh) == len(FRESH) + 1
     for url in stale + fresh:
         assert client.get(url).status_code == 200, url
     renders.clear()
@@ -111,14 +114,21 @@ def test_posting_an_update_makes_stale_only_the_pages_showing_its_story_s_latest
     assert "Landfall at Port Ellis" in client.get("/live/storm/feed/").text
     assert latest in live_card(client.get("/sections/weather/").text)
     assert client.get("/ticker.json").json()["items"][0]["live"]["shown"] == latest
+    api_item = client.get("/api/v1/ticker/").json()["results"][0]
+    assert datetime.fromisoformat(api_item["latest_update_at"]) == update.posted_at
     # A page left in the cache is served with the ticker as it is now.
     assert f"{latest}</time>" in ticker_bar(client.get("/articles/coal-slumps/").text)
-    if on_home_page:
-        assert latest in live_card(client.get("/").text)
+    home = client.get("/").text
+    assert latest in live_card(home)
+    assert home.count("Storm hits the coast") == 1
 
 
-def live_card(html):
-    return re.search(r'<article class="card live-card">(.*?)</article>', html, re.DOTALL).group(1)
+def live_card(html, headline="Storm hits the coast"):
+    """The live card of the story with ``headline``, or None."""
+    for card in re.findall(r'<article class="card live-card">(.*?)</article>', html, re.DOTALL):
+        if headline in card:
+            return card
+    return None
 
 
 def ticker_bar(html):
@@ -198,7 +208,36 @@ def test_a_scheduled_live_story_appears_at_its_start_with_no_write(client):
         assert "Coming up" in client.get("/ticker.json").text
 
 
-def test_the_next_instant_is_the_earliest_ticker_item_story_start_or_update_time():
+def test_a_live_story_stops_showing_as_live_at_its_coverage_end_with_no_write(
+    client, scene, clock, django_capture_on_commit_callbacks, settings
+):
+    settings.EDGE_CACHE_SECONDS = 3600
+    with django_capture_on_commit_callbacks(execute=True):
+        scene.ends_at = NOW + timedelta(minutes=5)
+        scene.save()
+    pages = ["/", "/sections/weather/", "/live/storm/", "/ticker.json", "/api/v1/ticker/", "/articles/coal-slumps/"]
+    before = {url: client.get(url) for url in pages}
+    assert live_card(before["/"].text) and live_card(before["/sections/weather/"].text)
+    assert "<title>Live:" in before["/live/storm/"].text
+    assert before["/ticker.json"].json()["items"][0]["live"] is not None
+    assert before["/api/v1/ticker/"].json()["results"][0]["live"] is True
+    assert 'class="live-label live"' in ticker_bar(before["/articles/coal-slumps/"].text)
+    # Edges keep what shows the story as live no later than its coverage end.
+    assert "s-maxage=300" in before["/"]["Cache-Control"]
+
+    clock.move_to(NOW + timedelta(minutes=5))
+    after = {url: client.get(url) for url in pages}
+
+    assert live_card(after["/"].text) is None and "Storm hits the coast" not in after["/"].text
+    assert live_card(after["/sections/weather/"].text) is None
+    assert '<span class="live-label ended">Ended</span>' in after["/live/storm/"].text
+    assert after["/ticker.json"].json()["items"][0]["live"] is None
+    assert after["/api/v1/ticker/"].json()["results"][0]["live"] is False
+    assert 'class="live-label live"' not in ticker_bar(after["/articles/coal-slumps/"].text)
+    assert client.get("/live/storm/updates.json").json()["status"] == "ended"
+
+
+def test_the_next_instant_is_the_earliest_ticker_item_story_start_or_end_or_update_time():
     with time_machine.travel(NOW, tick=False):
         assert next_due() is None
         make_ticker_item(text="Polls close", starts_at=NOW - timedelta(minutes=1), expires_at=NOW + timedelta(hours=3))
@@ -210,13 +249,17 @@ def test_the_next_instant_is_the_earliest_ticker_item_story_start_or_update_time
         assert next_due() == (NOW + timedelta(hours=1)).timestamp()
         make_update(story, posted_at=NOW + timedelta(minutes=30))
         assert next_due() == (NOW + timedelta(minutes=30)).timestamp()
+        make_live_story(status=LiveStory.Status.ENDED, ends_at=NOW + timedelta(minutes=10))  # over already
+        assert next_due() == (NOW + timedelta(minutes=30)).timestamp()
+        make_live_story(starts_at=NOW - timedelta(hours=1), ends_at=NOW + timedelta(minutes=20))
+        assert next_due() == (NOW + timedelta(minutes=20)).timestamp()
 
 
 def test_the_next_instant_is_read_from_indexes():
     """Each query starts an index at now (SQLite: SEARCH, PostgreSQL: an Index Cond)."""
     with CaptureQueriesContext(connection) as queries:
         next_due()
-    assert len(queries) == 4
+    assert len(queries) == 5
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")

@@ -91,6 +91,36 @@ def test_ending_a_story_records_when_its_coverage_ended():
     assert not story.accepts_updates()
 
 
+@pytest.mark.parametrize(
+    ("status", "ends_at", "in_progress"),
+    [
+        (LiveStory.Status.LIVE, None, True),
+        (LiveStory.Status.LIVE, NOON + timedelta(hours=1), True),
+        (LiveStory.Status.LIVE, NOON + timedelta(microseconds=1), True),
+        (LiveStory.Status.LIVE, NOON, False),
+        (LiveStory.Status.LIVE, NOON - timedelta(hours=1), False),
+        (LiveStory.Status.ENDED, NOON - timedelta(hours=1), False),
+        (LiveStory.Status.ENDED, NOON + timedelta(hours=1), False),
+        (LiveStory.Status.DRAFT, None, False),
+    ],
+)
+def test_a_story_is_in_progress_while_live_until_its_coverage_end(status, ends_at, in_progress):
+    story = make_live_story(status=status, starts_at=NOON - timedelta(hours=2), ends_at=ends_at)
+    with travel(NOON):
+        assert LiveStory.objects.in_progress().filter(pk=story.pk).exists() is in_progress
+        assert story.is_in_progress() is in_progress
+        assert LiveStory.objects.get(pk=story.pk).is_in_progress() is in_progress
+
+
+def test_a_live_story_stops_taking_updates_at_its_coverage_end():
+    story = make_live_story(starts_at=NOON - timedelta(hours=2), ends_at=NOON)
+    with travel(JUST_BEFORE):
+        assert story.accepts_updates()
+    with travel(NOON):
+        assert not story.accepts_updates()
+        assert story.is_public()  # the page stays up, closed
+
+
 def test_an_ended_story_without_an_end_is_refused_by_the_database():
     story = make_live_story(status=LiveStory.Status.ENDED)
     with pytest.raises(IntegrityError), transaction.atomic():

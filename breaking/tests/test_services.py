@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.tests.factories import make_author, make_user
@@ -29,6 +32,20 @@ def test_an_ended_story_takes_no_updates():
     with pytest.raises(services.UpdateRefused):
         services.post_update(story=story, user=make_user("Editor"), body="<p>Late.</p>")
     assert not LiveUpdate.objects.exists()
+
+
+def test_a_story_past_its_coverage_end_takes_no_updates_until_the_end_moves_later():
+    story = make_live_story(
+        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(minutes=1)
+    )
+    with pytest.raises(services.UpdateRefused):
+        services.post_update(story=story, user=make_user("Editor"), body="<p>Late.</p>")
+    assert not LiveUpdate.objects.exists()
+
+    story.ends_at = timezone.now() + timedelta(hours=1)
+    story.save()
+    services.post_update(story=story, user=make_user("Editor"), body="<p>Extended.</p>")
+    assert LiveUpdate.objects.count() == 1
 
 
 def test_posting_validates_like_the_form():

@@ -169,6 +169,31 @@ def test_an_ended_story_gives_its_coverage_end_and_is_not_polled(client):
     assert "data-live-poll" not in page and "js/live.js" not in page
 
 
+def test_a_live_story_past_its_coverage_end_shows_as_ended_and_is_not_polled(client):
+    story = make_live_story(slug="storm", starts_at=hours_ago(3), ends_at=hours_ago(1))
+    page = live_page(client, story).text
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1))
+
+    assert data["coverageEndTime"] == story.ends_at.isoformat()
+    assert '<span class="live-label ended">Ended</span> Coverage ended' in page
+    assert "<title>Live:" not in page and 'class="live-label live"' not in page
+    assert "data-live-poll" not in page and "js/live.js" not in page
+    assert client.get(reverse("breaking:live-updates", args=[story.slug])).json()["status"] == "ended"
+
+
+def test_a_live_story_with_a_coverage_end_to_come_is_live_until_then(client):
+    story = make_live_story(slug="storm", ends_at=timezone.now() + timedelta(hours=2))
+    page = live_page(client, story).text
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1))
+
+    assert schema_org_problems(data) == []
+    assert data["coverageEndTime"] == story.ends_at.isoformat()
+    assert "<title>Live:" in page
+    assert f'Updated as it happens until <time datetime="{machine_time(story.ends_at)}">' in page
+    assert "data-live-poll" in page
+    assert client.get(reverse("breaking:live-updates", args=[story.slug])).json()["status"] == "live"
+
+
 def test_live_page_without_javascript_is_complete_and_loads_only_external_scripts(client):
     story = make_live_story()
     make_update(story, title="Landfall")
@@ -266,8 +291,10 @@ def test_a_ticker_item_linking_to_a_live_story_in_progress_shows_live_and_its_la
     latest = make_update(story, posted_at=hours_ago(1))
     make_update(story, posted_at=timezone.now() + timedelta(hours=1))  # not yet
     ended = make_live_story(slug="ended", starts_at=hours_ago(5), status=LiveStory.Status.ENDED, ends_at=hours_ago(4))
+    past_end = make_live_story(slug="past-end", starts_at=hours_ago(5), ends_at=hours_ago(1))
     make_ticker_item(text="Follow the storm live", live_story=story, priority=20)
     make_ticker_item(text="Coverage over", live_story=ended, priority=10)
+    make_ticker_item(text="Coverage end passed", live_story=past_end, priority=10, starts_at=hours_ago(6))
     make_ticker_item(text="Strike ends", article=make_article(slug="strike"))
 
     items = client.get("/ticker.json").json()["items"]
@@ -276,6 +303,7 @@ def test_a_ticker_item_linking_to_a_live_story_in_progress_shows_live_and_its_la
     assert [(item["text"], item["live"]) for item in items] == [
         ("Follow the storm live", {"time": latest.posted_at.isoformat(), "shown": when(latest.posted_at)}),
         ("Coverage over", None),
+        ("Coverage end passed", None),
         ("Strike ends", None),
     ]
     assert (
@@ -285,3 +313,4 @@ def test_a_ticker_item_linking_to_a_live_story_in_progress_shows_live_and_its_la
     ) in bar
     assert bar.count("live-label") == 1
     assert '<a href="/live/ended/">Coverage over</a></li>' in bar
+    assert '<a href="/live/past-end/">Coverage end passed</a></li>' in bar

@@ -77,16 +77,21 @@ def test_current_placements_of_live_stories_are_those_in_progress():
     later = pin(make_live_story(starts_at=hours_from_now(1)))
     draft = pin(make_live_story(status=LiveStory.Status.DRAFT))
     ended = pin(make_live_story(status=LiveStory.Status.ENDED))
+    past_end = pin(make_live_story(starts_at=hours_from_now(-2), ends_at=hours_from_now(-1)))
+    ending = pin(make_live_story(ends_at=hours_from_now(1)))
 
-    assert set(Placement.objects.current()) == {on, lead}
-    assert [placement.is_current() for placement in [on, lead, later, draft, ended]] == [
+    assert set(Placement.objects.current()) == {on, lead, ending}
+    assert [placement.is_current() for placement in [on, lead, later, draft, ended, past_end, ending]] == [
         True,
         True,
         False,
         False,
         False,
+        False,
+        True,
     ]
     assert set(Placement.objects.current(hours_from_now(2))) == {on, lead, later}
+    assert not ending.is_current(hours_from_now(2))
 
 
 def test_a_placement_names_exactly_one_story_in_the_database():
@@ -94,9 +99,13 @@ def test_a_placement_names_exactly_one_story_in_the_database():
         Placement.objects.create(place=Placement.Place.LEAD, article=make_article(), live_story=make_live_story())
 
 
-@pytest.mark.parametrize("status", ["draft", "ended"])
-def test_clean_refuses_a_live_story_not_live(status):
-    placement = Placement(place=Placement.Place.LEAD, live_story=make_live_story(status=status))
+@pytest.mark.parametrize(
+    "state",
+    [{"status": "draft"}, {"status": "ended"}, {"starts_at": hours_from_now(-2), "ends_at": hours_from_now(-1)}],
+    ids=["draft", "ended", "past-its-coverage-end"],
+)
+def test_clean_refuses_a_live_story_not_live(state):
+    placement = Placement(place=Placement.Place.LEAD, live_story=make_live_story(**state))
 
     with pytest.raises(ValidationError) as refused:
         placement.full_clean()

@@ -17,7 +17,7 @@ from frontpage.models import MAX_PINNED, Placement
 from frontpage.tests.factories import make_lead, pin
 from newsroom.dates import when
 from newsroom.tests.uploads import image_upload
-from newsroom.views import _placements
+from newsroom.views import LIVE_NOW_SHOWN, _live_now, _placements
 
 pytestmark = pytest.mark.django_db
 
@@ -117,14 +117,17 @@ def test_home_page_queries_do_not_grow_with_articles_sections_or_ticker_items(cl
     for number in range(rows):
         make_article(section=sections[number % len(sections)], authors=authors[: number % 3 + 1])
         make_ticker_item()
+        make_update(make_live_story(section=sections[number % len(sections)]))
 
     # The editors' lead and pins (articles and live stories with their latest update's time),
-    # the latest articles, the sections' newest, the bylines of all of them and the ticker.
-    with django_assert_num_queries(5):
+    # the live stories in progress, the latest articles, the sections' newest, the bylines of
+    # all of them and the ticker.
+    with django_assert_num_queries(6):
         response = client.get("/")
 
     assert response.status_code == 200
     assert response.text.count('<li data-id="') == min(rows, TICKER_LENGTH)
+    assert len(live_now_headlines(response.text)) == min(rows, LIVE_NOW_SHOWN)
 
 
 def lead_headline(html):
@@ -248,7 +251,7 @@ def test_home_page_queries_do_not_grow_with_pinned_stories(client, django_assert
         pin(story, position=number)
         make_ticker_item(live_story=story)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get("/")
 
     assert len(pinned_headlines(response.text)) + len(pinned_live_headlines(response.text)) == min(2 * pins, MAX_PINNED)
@@ -322,8 +325,9 @@ def test_pinned_live_stories_take_their_place_among_the_pinned_articles(client):
         {"status": "draft"},
         {"status": "ended"},
         {"starts_at": timezone.now() + timedelta(hours=1)},
+        {"ends_at": timezone.now() - timedelta(minutes=1)},
     ],
-    ids=["draft", "ended", "scheduled"],
+    ids=["draft", "ended", "scheduled", "past-its-coverage-end"],
 )
 @pytest.mark.parametrize("place", ["lead", "pin"])
 def test_a_live_story_not_in_progress_never_shows_on_the_home_page(client, hidden, place):
@@ -340,6 +344,73 @@ def test_a_live_story_not_in_progress_never_shows_on_the_home_page(client, hidde
     assert lead_headline(page) == "Newest article"
     assert "Hidden storm" not in page
     assert "/live/hidden-storm/" not in page
+
+
+def live_now_headlines(html):
+    found = re.search(r'<section class="live-stories"[^>]*>(.*?)</section>', html, re.DOTALL)
+    return (
+        re.findall(r'<h3 class="card-title"><a href="/live/[\w-]+/">([^<]+)</a></h3>', found.group(1)) if found else []
+    )
+
+
+def test_live_stories_in_progress_show_under_live_now_with_their_latest_update_time(client):
+    weather = make_section(name="Weather", slug="weather")
+    make_article(headline="Newest article", section=weather)
+    make_article(headline="Older article", published_at=hours_ago(5))
+    story = make_live_story(headline="Storm hits the coast", slug="storm", section=weather, starts_at=hours_ago(3))
+    make_update(story, posted_at=hours_ago(2))
+    latest = make_update(story, posted_at=hours_ago(1))
+    make_update(story, posted_at=timezone.now() + timedelta(hours=1))  # not yet
+    make_live_story(headline="Election night", starts_at=hours_ago(1), ends_at=timezone.now() + timedelta(hours=1))
+    make_live_story(headline="Coverage over", starts_at=hours_ago(3), ends_at=hours_ago(1))
+    make_live_story(headline="Ended story", status=LiveStory.Status.ENDED)
+    make_live_story(headline="Draft story", status=LiveStory.Status.DRAFT)
+    make_live_story(headline="Later story", starts_at=timezone.now() + timedelta(hours=1))
+
+    page = client.get("/").text
+
+    assert live_now_headlines(page) == ["Election night", "Storm hits the coast"]
+    assert page.index('id="live-heading"') < page.index('id="latest-heading"')
+    card = block(page, r'<article class="card live-card">((?:(?!</article>).)*Storm hits the coast.*?)</article>')
+    assert '<span class="live-label live">Live</span>' in card
+    assert f'<time datetime="{machine_time(latest.posted_at)}">{when(latest.posted_at)}</time>' in card
+    assert '<p class="kicker"><a href="/sections/weather/">Weather</a></p>' in card
+    for hidden in ["Coverage over", "Ended story", "Draft story", "Later story"]:
+        assert hidden not in page
+
+
+def test_a_live_story_editors_placed_shows_once_where_they_placed_it(client):
+    make_article(headline="Newest article")
+    lead = make_live_story(headline="Storm hits the coast", starts_at=hours_ago(3))
+    pinned = make_live_story(headline="Election night", starts_at=hours_ago(2))
+    make_live_story(headline="Strike talks", starts_at=hours_ago(1))
+    make_lead(lead)
+    pin(pinned)
+
+    page = client.get("/").text
+
+    assert lead_headline(page) == "Storm hits the coast"
+    assert pinned_live_headlines(page) == ["Election night"]
+    assert live_now_headlines(page) == ["Strike talks"]
+    for headline in ["Storm hits the coast", "Election night", "Strike talks"]:
+        assert page.count(headline) == 1, headline
+
+
+def test_live_now_shows_the_newest_few_live_stories(client):
+    make_article(headline="Newest article")
+    stories = [make_live_story(headline=f"Live {number}", starts_at=hours_ago(number + 1)) for number in range(8)]
+
+    assert live_now_headlines(client.get("/").text) == [story.headline for story in stories[:LIVE_NOW_SHOWN]]
+
+
+def test_the_prepared_live_now_takes_each_call_s_time():
+    now = timezone.now()
+    story = make_live_story(starts_at=now - timedelta(hours=2), ends_at=now + timedelta(hours=1))
+    later = make_live_story(starts_at=now + timedelta(minutes=30))
+
+    assert [found.pk for found in _live_now(at=now)] == [story.pk]
+    assert [found.pk for found in _live_now(at=now + timedelta(minutes=45))] == [later.pk, story.pk]
+    assert [found.pk for found in _live_now(at=now + timedelta(hours=1))] == [later.pk]
 
 
 def test_the_home_page_last_modified_counts_a_live_lead_s_latest_update(client):
