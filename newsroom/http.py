@@ -2,12 +2,28 @@
 for pages of articles a ``Last-Modified``.
 
 Compression is ``newsroom.compression``; ETags and 304s are Django's ConditionalGetMiddleware.
+The Content Security Policy is django-csp's, with the site's own policy built once per process
+(``CSPMiddleware``), and the messages' storage is made only for requests that use it
+(``MessageMiddleware``).
 """
 
+import http.client
+from dataclasses import asdict
+from functools import cache
+
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from csp.middleware import PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware as BaseMessageMiddleware
+from django.contrib.messages.storage import default_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, has_vary_header, patch_cache_control, set_response_etag
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.http import http_date
 
 from .cache import STALE_IF_ERROR_SECONDS
@@ -125,3 +141,83 @@ class LastModifiedMixin:
 
         response.add_post_render_callback(send_last_modified)
         return response
+
+
+# Per-response changes to the policy that django-csp's decorators leave on a response.
+CSP_OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware, with the site's own policies built once per process.
+
+    Nearly every response (every public page, cached or not) uses the policy of the settings as
+    it is, with no nonce and no decorator's change, and django-csp builds both policies from the
+    settings again for each one: a tenth of a cached page's work. Those responses get the
+    policies built once; a response that uses a nonce or a decorator (the admin's editors) goes
+    through django-csp as before.
+    """
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in CSP_OVERRIDES
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (http.client.INTERNAL_SERVER_ERROR, http.client.NOT_FOUND) and settings.DEBUG:
+            return response
+        for header, exempt, report_only in (
+            (HEADER, "_csp_exempt", False),
+            (HEADER_REPORT_ONLY, "_csp_exempt_ro", True),
+        ):
+            policy, excluded_prefixes = site_policy(report_only)
+            if (
+                policy
+                and header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(excluded_prefixes)
+            ):
+                response[header] = policy
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CSP_NONCE_TOO_LATE
+        return response
+
+
+@cache
+def site_policy(report_only):
+    """The policy the settings give (report-only or enforced) and the path prefixes it skips."""
+    parts = PolicyParts()  # what get_policy_parts() gives with no decorator and no nonce
+    name = "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY"
+    prefixes = (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ()
+    return build_policy(**asdict(parts), report_only=report_only), tuple(prefixes)
+
+
+class _NonceTooLate:
+    """``request.csp_nonce`` once the header is written: django-csp raises then, and so do we."""
+
+    def __str__(self):
+        BaseCSPMiddleware._csp_nonce_post_response()
+
+    def __bool__(self):
+        return False
+
+
+CSP_NONCE_TOO_LATE = _NonceTooLate()
+
+
+@receiver(setting_changed)
+def _forget_site_policy(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        site_policy.cache_clear()
+
+
+class MessageMiddleware(BaseMessageMiddleware):
+    """Django's, with the messages' storage made when first used: reading the signed cookie and
+    the session for messages is for the admin, and public pages never use it."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response  # never used: nothing added, nothing read, nothing to store
+        return super().process_response(request, response)

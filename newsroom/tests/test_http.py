@@ -354,3 +354,27 @@ def test_gunicorn_serves_static_files_in_brotli(production, static_root, tmp_pat
     assert "Content-Encoding" not in plain[1] and plain[2] == original
     assert page[1]["Content-Encoding"] == "br"
     assert page[1]["Cache-Control"] == "public, max-age=0, stale-if-error=86400"
+
+
+# Messages (newsroom.http.MessageMiddleware: their storage is made only when used)
+
+
+@pytest.mark.django_db
+def test_an_editors_message_reaches_the_next_page_and_a_public_page_leaves_it_waiting(client):
+    client.force_login(make_user("Editor"))
+    section = make_section(name="Energy", slug="energy")
+    url = reverse("admin:articles_section_change", args=[section.pk])
+    data = {"name": "Energy and power", "slug": "energy", "description": "", "order": 0}
+
+    saved = client.post(url, data)
+
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    waiting = client.cookies["messages"].value
+    # A public page neither shows nor spends it.
+    public = client.get("/")
+    assert "messages" not in public.cookies
+    assert client.cookies["messages"].value == waiting
+    # The admin page the editor goes to next shows it, once.
+    shown = client.get(saved["Location"])
+    assert "Energy and power" in shown.text and "was changed successfully" in shown.text
+    assert "was changed successfully" not in client.get(saved["Location"]).text

@@ -69,6 +69,33 @@ def test_other_admin_forms_keep_the_strict_policy(client):
     assert directives(response) == POLICY
 
 
+@pytest.mark.django_db
+def test_the_policy_built_once_follows_the_settings(client, settings):
+    # The site's policy is built once per process (newsroom.http.CSPMiddleware), and again
+    # when the settings change.
+    assert directives(client.get(reverse("healthz"))) == POLICY
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'"]}
+    }
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+
+    response = client.get(reverse("healthz"))
+
+    assert directives(response) == {**POLICY, "img-src": "'self'"}
+    assert response.headers["Content-Security-Policy-Report-Only"] == "default-src 'none'"
+
+
+@pytest.mark.django_db
+def test_a_nonce_asked_for_after_the_policy_is_written_is_refused(client):
+    from csp.exceptions import CSPNonceError
+
+    response = client.get(reverse("healthz"))
+
+    with pytest.raises(CSPNonceError):
+        str(response.wsgi_request.csp_nonce)
+    assert not response.wsgi_request.csp_nonce
+
+
 PROD_RESPONSES = """
 import json, django
 django.setup()
