@@ -4,6 +4,7 @@ an editor posts an update every 10 seconds.
     .venv/bin/python bench/live_poll.py             # SQLite, 60 s of load: about 3 minutes
     .venv/bin/python bench/live_poll.py --quick     # a smoke run: 20 s of load
     .venv/bin/python bench/live_poll.py --postgres  # on a private PostgreSQL cluster instead
+    .venv/bin/python bench/live_poll.py --edge      # behind Varnish, as in production
 
 The site is served by gunicorn (2 sync workers, newsroom.settings.prod, page cache on, a private
 redis-server as the shared cache) on loopback, over a database made for the run (a SQLite file,
@@ -16,6 +17,11 @@ or a private cluster made with initdb), with one live story of 200 updates. Then
 - an editor process posts an update through the ORM (breaking.services.post_update) every 10 s;
 - POLLERS simulated readers, each polling every POLL_SECONDS at its own phase, note when each
   posted update first appears in their answer.
+
+With ``--edge``, Varnish with the shipped configuration (deploy/varnish/newsroom.vcl, xkey) stands
+in front of gunicorn as docs/deploy.md sets it up (EDGE_CACHE_SECONDS a day, VARNISH_PURGE_URLS
+pointing at it): the polls and the simulated readers go through it, and each post's purge
+reaches it from the editor's process.
 
 Then /ticker.json alone for 15 s the same way, for comparison: how fast the machine serves a
 small cached page at that moment. Goals: p99 of the polls under 10 ms; every post seen by every
@@ -39,7 +45,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from proof import PYTHON, Failure, Postgres, Redis, Server, fetch, run, served_environment
+from proof import PYTHON, Failure, Postgres, Redis, Server, Varnish, fetch, run, served_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CONNECTIONS = 16
@@ -93,6 +99,7 @@ def parse_args():
     parser.add_argument("--quick", action="store_true", help="20 s of load")
     parser.add_argument("--postgres", action="store_true", help="a private PostgreSQL cluster instead of SQLite")
     parser.add_argument("--duration", type=int, help="seconds of load (60; 20 with --quick)")
+    parser.add_argument("--edge", action="store_true", help="behind Varnish with the shipped VCL")
     return parser.parse_args()
 
 
@@ -139,6 +146,8 @@ def main():
     args = parse_args()
     seconds = args.duration or (20 if args.quick else 60)
     database_name = "PostgreSQL" if args.postgres else "SQLite"
+    if args.edge:
+        database_name += ", behind Varnish"
     out = BASE_DIR / "bench" / "out"
     out.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
@@ -155,12 +164,23 @@ def main():
             database_url = postgres.url
         else:
             database_url = f"sqlite:///{scratch / 'bench.sqlite3'}"
+        edge = {}
+        if args.edge:
+            varnish = Varnish(scratch)
+            stack.callback(varnish.stop)
+            # As docs/deploy.md sets up Varnish.
+            edge = {
+                "EDGE_CACHE_SECONDS": "86400",
+                "EDGE_INCLUDES": "1",
+                "VARNISH_PURGE_URLS": f"http://127.0.0.1:{varnish.port}",
+            }
         env = served_environment(
             database_url=database_url,
             redis_url=redis.url,
             static_root=scratch / "static",
             media_root=scratch / "media",
             PAGE_CACHE_SECONDS="300",
+            **edge,
         )
         manage = [PYTHON, "manage.py"]
         run([*manage, "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env)
@@ -169,8 +189,12 @@ def main():
         server = Server(env, out / f"live-poll-{stamp}-gunicorn.log", workers=WORKERS)
         stack.callback(server.stop)
         server.start()
+        port = server.port
+        if args.edge:
+            varnish.start(server.port)
+            port = varnish.port
         path = "/live/storm/updates.json"
-        if (status := server.get(path).status) != 200:
+        if (status := fetch(port, path).status) != 200:
             raise Failure(f"{path} answered {status} before any load")
 
         posts = max(1, (seconds - 5) // POST_EVERY_SECONDS)
@@ -185,18 +209,19 @@ def main():
         if editor.stdout.readline().strip() != "ready":
             raise Failure("the editor did not start")
         until = time.time() + seconds + VISIBLE_GOAL_SECONDS
-        pollers = [Poller(server.port, path, POLL_SECONDS * number / POLLERS, until) for number in range(POLLERS)]
+        pollers = [Poller(port, path, POLL_SECONDS * number / POLLERS, until) for number in range(POLLERS)]
         for poller in pollers:
             poller.start()
         print(f"== {database_name}: wrk at {CONNECTIONS} connections on {path} for {seconds} s, "
               f"a post every {POST_EVERY_SECONDS} s", flush=True)  # fmt: skip
-        statuses, fields = wrk(server.port, seconds, path, out / f"live-poll-{stamp}-wrk.log")
+        statuses, fields = wrk(port, seconds, path, out / f"live-poll-{stamp}-wrk.log")
         posted = [json.loads(line) for line in editor.stdout]
         editor.wait(60)
         for poller in pollers:
             poller.join(POLL_SECONDS * 3)
         print(f"== reference: {REFERENCE} for {REFERENCE_SECONDS} s", flush=True)
-        _, reference = wrk(server.port, REFERENCE_SECONDS, REFERENCE, out / f"live-poll-{stamp}-reference-wrk.log")
+        _, reference = wrk(port, REFERENCE_SECONDS, REFERENCE, out / f"live-poll-{stamp}-reference-wrk.log")
+        edge_counts = varnish.counters() if args.edge else None
 
     delays = [poller.seen.get(post["id"], float("inf")) - post["at"] for post in posted for poller in pollers]
     within = sum(delay <= VISIBLE_GOAL_SECONDS for delay in delays)
@@ -211,7 +236,8 @@ def main():
     report = [
         f"# Live coverage polling, {database_name} ({stamp})",
         "",
-        f"gunicorn with {WORKERS} sync workers, production settings, page cache on, Redis; one live story of "
+        f"gunicorn with {WORKERS} sync workers, production settings, page cache on, Redis"
+        f"{'; Varnish in front (deploy/varnish/newsroom.vcl)' if args.edge else ''}; one live story of "
         f"{UPDATES} updates; wrk at {CONNECTIONS} connections for {seconds} s on `{path}` with If-None-Match; "
         f"a post every {POST_EVERY_SECONDS} s; {POLLERS} simulated readers polling every {POLL_SECONDS} s.",
         "",
@@ -223,6 +249,14 @@ def main():
         f"**{p99:.2f}** / {float(fields['max_ms']):.1f} |",
         f"| for comparison, `{REFERENCE}` alone right after: req/s, p50 / p99 ms | "
         f"{float(reference['rps']):,.0f}, {float(reference['p50_ms']):.2f} / {float(reference['p99_ms']):.2f} |",
+        *(
+            [
+                f"| answered by Varnish: hits / misses / passed to the app | {edge_counts['MAIN.cache_hit']:,} / "
+                f"{edge_counts['MAIN.cache_miss']:,} / {edge_counts['MAIN.s_pass']:,} |"
+            ]
+            if edge_counts
+            else []
+        ),
         f"| posts | {len(posted)} |",
         f"| seen by a simulated reader within {VISIBLE_GOAL_SECONDS} s | **{within} of {len(delays)}** |",
         "| delay post → seen: p50 / max s | "
@@ -239,7 +273,8 @@ def main():
         *(f"| {what} | {'yes' if passed else 'NO'} | {detail} |" for what, passed, detail in checks),
     ]
     text = "\n".join(report) + "\n"
-    (out / f"live-poll-{stamp}.md").write_text(text)
+    suffix = "-edge" if args.edge else ""
+    (out / f"live-poll-{stamp}{suffix}.md").write_text(text)
     print(text)
     return 0 if all(passed for _, passed, _ in checks) else 1
 

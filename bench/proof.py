@@ -264,6 +264,51 @@ class Server:
         return fetch(self.port, path, **kwargs)
 
 
+class Varnish:
+    """varnishd with the shipped configuration (deploy/varnish/newsroom.vcl) in front of a
+    gunicorn on ``backend_port``, in a working folder of its own; ``port`` is known before it
+    starts, so the app can be told where to send its purges."""
+
+    VCL = BASE_DIR / "deploy" / "varnish" / "newsroom.vcl"
+    SHIPPED_BACKEND = '.port = "8000";'
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        self.port = free_port()
+        self.process = None
+
+    def start(self, backend_port):
+        if shutil.which("varnishd") is None:
+            raise Failure("varnishd is missing: apt-get install varnish varnish-modules")
+        shipped = self.VCL.read_text()
+        if shipped.count(self.SHIPPED_BACKEND) != 1:
+            raise Failure(f"the backend port of {self.VCL} is not where this bench expects it")
+        vcl = self.directory / "newsroom.vcl"
+        vcl.write_text(shipped.replace(self.SHIPPED_BACKEND, f'.port = "{backend_port}";'))
+        command = ["varnishd", "-F", "-j", "none", "-n", self.directory / "varnish", "-T", "none"]
+        command += ["-a", f"127.0.0.1:{self.port}", "-f", vcl, "-s", "malloc,256m"]
+        with open(self.directory / "varnishd.log", "ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for(lambda: fetch(self.port, "/healthz", timeout=2).status == 200, f"varnishd on port {self.port}")
+
+    def counters(self, names=("MAIN.cache_hit", "MAIN.cache_miss", "MAIN.s_pass")):
+        """Varnish's own counters (varnishstat), by name."""
+        command = ["varnishstat", "-n", self.directory / "varnish", "-1"]
+        for name in names:
+            command += ["-f", name]
+        lines = run(command).splitlines()
+        return {name: int(value) for name, value, *_ in (line.split() for line in lines if line.strip())}
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
 @dataclass
 class Response:
     status: int

@@ -82,6 +82,7 @@ sub vcl_backend_response {
     if (beresp.http.Surrogate-Control ~ "ESI/1.0") {
         unset beresp.http.Surrogate-Control;
         set beresp.do_esi = true;
+        set beresp.http.X-Newsroom-Includes = "1";
     }
     # Keep only what the app says may be kept: not search results, redirects or errors, which
     # come without Cache-Control (Varnish would otherwise keep them two minutes).
@@ -120,7 +121,10 @@ sub vcl_deliver {
     unset resp.http.xkey;
     # A page joined from includes: its ETag named the page without its blocks, and Varnish would
     # answer a browser holding it with 304 however the breaking-news bar had changed since.
-    if (resp.do_esi) {
+    # (Marked at fetch: Varnish 7.1 reads resp.do_esi as true for every object.) Every other
+    # response keeps its validators, and Varnish answers a browser's revalidation with a 304.
+    if (resp.http.X-Newsroom-Includes) {
+        unset resp.http.X-Newsroom-Includes;
         unset resp.http.ETag;
         unset resp.http.Last-Modified;
     }

@@ -225,6 +225,22 @@ def test_a_breaking_item_shows_in_every_page_varnish_holds(edge):
     assert "Polls close at ten" in get(edge, "/ticker.json").text
 
 
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_a_response_without_includes_is_revalidated_by_varnish(edge, encoding):
+    # A live page's poll, a feed: no blocks, so the ETag names what Varnish holds, and a reader
+    # polling with it gets a 304 from Varnish, not the whole answer again.
+    for path in ["/feeds/latest/atom/", "/ticker.json"]:
+        held(edge, path)
+        first = get(edge, path, **{"Accept-Encoding": encoding})
+        assert first.headers.get("ETag"), path
+
+        again = get(edge, path, **{"Accept-Encoding": encoding, "If-None-Match": first.headers["ETag"]})
+
+        assert (path, again.status_code, again.headers["X-Cache"]) == (path, 304, "HIT")
+        assert again.content == b""
+    assert "X-Newsroom-Includes" not in get(edge, "/").headers
+
+
 def test_a_scheduled_article_reaches_the_pages_varnish_holds_at_its_time(edge):
     due = float(edge.shell(SCHEDULE.format(headline="Embargoed results", seconds=12)).split()[-1])
     home = get(edge, "/")
