@@ -208,7 +208,7 @@ class LiveUpdatePostForm(forms.ModelForm):
 class LiveStoryAdmin(ChoicesForTheirFormOnly, OfferedLookupsOnly, VersionAdmin):
     formfield_overrides = FORMFIELD_OVERRIDES
     change_form_template = "admin/breaking/livestory/change_form.html"
-    list_display = ["headline", "status", "start_time", "latest_update", "update_count"]
+    list_display = ["headline", "state", "start_time", "latest_update", "update_count"]
     list_filter = ["status", "section"]
     list_select_related = ["section"]
     search_fields = ["headline"]
@@ -217,6 +217,16 @@ class LiveStoryAdmin(ChoicesForTheirFormOnly, OfferedLookupsOnly, VersionAdmin):
     fields = ["headline", "slug", "summary", "section", "authors", "status", "starts_at", "ends_at"]
     date_hierarchy = "starts_at"
     NEWEST_SHOWN = 20
+
+    @admin.display(description="status", ordering="status")
+    def state(self, story):
+        """The status as readers see it now: a live story whose coverage end has passed has ended,
+        and one whose start is still to come is scheduled."""
+        if story.status == LiveStory.Status.LIVE and story.ends_at and story.ends_at <= timezone.now():
+            return f"Ended (coverage end {when(story.ends_at)})"
+        if story.status != LiveStory.Status.DRAFT and story.starts_at > timezone.now():
+            return f"{story.get_status_display()} from {when(story.starts_at)}"
+        return story.get_status_display()
 
     def get_queryset(self, request):
         # Ordered again: a query with an aggregate leaves out Meta.ordering (the autocomplete pages it).

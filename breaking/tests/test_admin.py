@@ -385,3 +385,18 @@ def test_live_story_page_and_lists_ask_the_same_number_of_questions_however_many
     ContentType.objects.get_for_model(LiveStory)  # kept by the process after its first use
     with django_assert_num_queries(LIVE_STORY_PAGE_QUERIES):
         assert client.get(reverse("admin:breaking_livestory_change", args=[story.pk])).status_code == 200
+
+
+def test_the_story_list_shows_the_status_readers_see(editor_client):
+    now = timezone.now()
+    make_live_story(headline="Still live", ends_at=now + timedelta(hours=2))
+    make_live_story(headline="Past its end", starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1))
+    make_live_story(headline="Opens tonight", starts_at=now + timedelta(hours=5))
+    make_live_story(headline="Being prepared", status=LiveStory.Status.DRAFT)
+
+    page = editor_client.get(reverse("admin:breaking_livestory_changelist"))
+
+    assert ">Live<" in row_containing(page, "Still live")
+    assert "Ended (coverage end" in row_containing(page, "Past its end")
+    assert "Live from" in row_containing(page, "Opens tonight")
+    assert ">Draft<" in row_containing(page, "Being prepared")
