@@ -8,8 +8,8 @@ For each database the script makes a scratch database (PostgreSQL: created next 
 by --postgres-url and dropped at the end; SQLite: a file in a scratch directory), migrates it and
 fills it directly with bulk inserts: sections, a few hundred authors, N articles (headlines and
 sentences from bench/make_corpus.py, bodies of 1 to 40 paragraphs, one to three bylines each,
-publication times spread back from now, some drafts, scheduled and expired articles), corrections
-and ticker items. Then, in a process of its own running production settings with the page cache
+publication times spread back from now, some drafts, scheduled and expired articles), corrections,
+ticker items and live stories with their updates (the newest with 5,000). Then, in a process of its own running production settings with the page cache
 off (PAGE_CACHE_SECONDS=0) and the cache emptied before every request, it requests each URL type
 through Django's test client (the whole middleware stack, no network) a few times and prints a
 markdown table of the median, p99 and fastest time and the median processor time per URL type,
@@ -41,6 +41,8 @@ SECTIONS = ("Energy", "Markets", "Politics", "Climate", "Technology", "Business"
 ARTICLES_PER_DAY = 60
 GOAL_MS = 100
 BATCH = 2_000
+# Updates of the newest live story: one followed for three days, an update every minute or so.
+LONG_STORY_UPDATES = 5_000
 SEARCHES = {
     "search": "pipeline delays",
     "search, a word in most articles": "oil",
@@ -380,6 +382,57 @@ def fill(count, rng):
         TickerItem(ticker=ticker, text=article.headline, article=article, starts_at=now - timedelta(minutes=number))
         for number, article in enumerate(public[-15:])
     )
+    fill_live_coverage(corpus, rng, now, sections, authors, ticker, stories=max(5, count // 1000))
+
+
+def fill_live_coverage(corpus, rng, now, sections, authors, ticker, *, stories):
+    """``stories`` live stories (one for about every thousand articles): the oldest ended,
+    the newest three still live; the newest has LONG_STORY_UPDATES updates over three days (a
+    story followed for days), the others 20 to 300; a few updates pinned or key events, a few
+    removed. Bylines on a tenth of the updates, and a ticker item linking to the newest story."""
+    from django.db import transaction
+    from django.utils.html import escape
+
+    from breaking.models import LiveStory, LiveUpdate, TickerItem
+
+    count = stories
+    with transaction.atomic():
+        stories = LiveStory.objects.bulk_create(
+            LiveStory(
+                headline=f"Live: {corpus.headline(number)}"[:255],
+                slug=f"live-{number}",
+                summary=rng.choice(corpus.sentences),
+                section=rng.choice(sections),
+                status=LiveStory.Status.LIVE if number >= count - 3 else LiveStory.Status.ENDED,
+                starts_at=now - timedelta(days=3 * (count - number)),
+                ends_at=None if number >= count - 3 else now - timedelta(days=3 * (count - number) - 2),
+            )
+            for number in range(count)
+        )
+    for story in stories:
+        total = LONG_STORY_UPDATES if story is stories[-1] else rng.randint(20, 300)
+        ends = story.ends_at or now
+        step = (ends - story.starts_at) / total
+        with transaction.atomic():
+            updates = LiveUpdate.objects.bulk_create(
+                LiveUpdate(
+                    story=story,
+                    posted_at=story.starts_at + step * number,
+                    title=rng.choice(corpus.sentences)[:120] if rng.random() < 0.3 else "",
+                    body="".join(f"<p>{escape(rng.choice(corpus.sentences))}</p>" for _ in range(rng.randint(1, 3))),
+                    pinned=number == total // 2,
+                    key_event=rng.random() < 0.02,
+                    deleted_at=story.starts_at + step * number + timedelta(minutes=5) if rng.random() < 0.005 else None,
+                )
+                for number in range(total)
+            )
+            LiveUpdate.authors.through.objects.bulk_create(
+                LiveUpdate.authors.through(liveupdate=update, author=rng.choice(authors))
+                for update in updates
+                if rng.random() < 0.1
+            )
+            LiveStory.objects.filter(pk=story.pk).update(last_posted_at=updates[-1].posted_at)
+    TickerItem.objects.create(ticker=ticker, text=stories[-1].headline, live_story=stories[-1], starts_at=now)
 
 
 def analyse():
@@ -400,6 +453,7 @@ def pages_to_measure(get, rng):
 
     from articles.models import Article, Section
     from authors.models import Author
+    from breaking.models import LiveStory
 
     public = Article.objects.published()
     total = public.count()
@@ -453,6 +507,16 @@ def pages_to_measure(get, rng):
             if len(parts) > 1:
                 pages[f"sitemap part {kind}, last"] = [parts[-1]]
     pages |= {"news sitemap": ["/sitemap-news.xml"], "ticker.json": ["/ticker.json"]}
+    live = LiveStory.objects.published().order_by("-starts_at").first()
+    if live is not None:
+        path = live.get_absolute_url()
+        pages |= {
+            "live page (newest story)": [path],
+            "live page, last page of older updates": [last_page(path)],
+            "live updates poll (updates.json)": [f"{path}updates.json"],
+            "live feed (RSS)": [f"{path}feed/"],
+            "live feed (Atom)": [f"{path}feed/atom/"],
+        }
     return pages
 
 
