@@ -9,8 +9,9 @@ by --postgres-url and dropped at the end; SQLite: a file in a scratch directory)
 fills it directly with bulk inserts: sections, a few hundred authors, N articles (headlines and
 sentences from bench/make_corpus.py, bodies of 1 to 40 paragraphs, one to three bylines each,
 publication times spread back from now, some drafts, scheduled and expired articles), corrections,
-ticker items and live stories with their updates (the newest with 5,000). Then, in a process of its own running production settings with the page cache
-off (PAGE_CACHE_SECONDS=0) and the cache emptied before every request, it requests each URL type
+ticker items and live stories with their updates (the newest with 5,000). Then, in a process of
+its own running production settings with the page cache off (PAGE_CACHE_SECONDS=0) and the cache
+emptied before every request, it requests each URL type
 through Django's test client (the whole middleware stack, no network) a few times and prints a
 markdown table of the median, p99 and fastest time and the median processor time per URL type,
 with the status, the number of queries and the size of the response. The table is also written

@@ -8,7 +8,6 @@ from django.core.paginator import InvalidPage
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
@@ -17,7 +16,7 @@ from articles.feeds import excerpt
 from authors.models import Author
 from newsroom.cache import shows
 from newsroom.dates import when
-from newsroom.fragments import render_fragment
+from newsroom.fragments import render_fragment, render_fragments
 from newsroom.pagination import BoundedPaginator
 from newsroom.prepared import prepared
 from newsroom.seo import publisher
@@ -126,6 +125,30 @@ def public_updates(story):
     )
 
 
+UPDATE_TEMPLATES = ("breaking/includes/update.html", "breaking/includes/update_image.html")
+
+
+def rendered_updates(updates, story, *, pinned_copy=False):
+    """The HTML of each update as the live page shows it (``pinned_copy``: the copy in the
+    pinned list), rendered once for what it shows (newsroom/fragments.py): an edit, a removal
+    or a change of byline is a new fragment, so nothing is purged."""
+    return render_fragments(
+        UPDATE_TEMPLATES,
+        [({"update": update, "story": story, "pinned_copy": pinned_copy}, update_shown(update, story, pinned_copy))
+         for update in updates],
+    )  # fmt: skip
+
+
+def update_shown(update, story, pinned_copy):
+    """Every value ``breaking/includes/update.html`` shows of ``update``."""
+    return (
+        *(update.pk, update.posted_at, update.edited_at, update.deleted_at, update.title, update.body),
+        *(update.image.name, update.image_width, update.image_height, update.image_alt),
+        *(update.pinned, update.key_event, tuple((author.name, author.slug) for author in update.authors.all())),
+        *(story.slug, pinned_copy),
+    )
+
+
 def shows_story(request, story, authors):
     shows(request, f"live:{story.pk}", "sections", *(f"byline:{author.pk}" for author in authors))
 
@@ -168,8 +191,10 @@ class LiveStoryView(DetailView):
         in_progress = story.is_in_progress()
         return super().get_context_data(
             page_obj=page,
-            updates=page.object_list,
-            pinned=[shown[pk] for pk in pinned_ids] if page.number == 1 else [],
+            updates=rendered_updates(page.object_list, story),
+            pinned=rendered_updates([shown[pk] for pk in pinned_ids], story, pinned_copy=True)
+            if page.number == 1
+            else [],
             key_events=[(shown[pk], number) for pk, number in key_events],
             structured_data=live_blog_posting(story, page.object_list, self.request),
             in_progress=in_progress,
@@ -198,9 +223,9 @@ def live_updates_json(request, slug):
                 "pinned": update.pinned and not update.is_deleted,
                 "key_event": update.key_event and not update.is_deleted,
                 "deleted": update.is_deleted,
-                "html": render_to_string("breaking/includes/update.html", {"update": update, "story": story}),
+                "html": html,
             }
-            for update in updates
+            for update, html in zip(updates, rendered_updates(updates, story), strict=True)
         ],
     }
     # The page cache's Cache-Control: browsers revalidate every poll; an edge keeps the answer

@@ -144,6 +144,40 @@ def test_edited_and_removed_updates_say_so(client):
     assert "A wrong figure." not in page
 
 
+def test_updates_rendered_once_change_with_every_edit_removal_and_byline(client, fresh_cache):
+    # Each update's HTML is kept for what it shows (breaking.views.rendered_updates): whatever
+    # changes in it is a new fragment, on the page and in the poll alike, with nothing purged.
+    story = make_live_story()
+    reporter = make_author(name="Ann Lee")
+    edited = make_update(story, body="<p>Five dead.</p>")
+    make_update(story, body="<p>Roads closed.</p>", authors=[reporter])
+    removed = make_update(story, body="<p>A wrong figure.</p>")
+    pinned = make_update(story, body="<p>Pinned note.</p>", pinned=True)
+
+    def shown():
+        page = live_page(client, story).text
+        polled = "".join(update["html"] for update in client.get(f"/live/{story.slug}/updates.json").json()["updates"])
+        return page, polled
+
+    for text in shown():
+        assert "Five dead." in text and "A wrong figure." in text and "Ann Lee" in text
+    page = shown()[0]
+    assert page.count(f'data-id="{pinned.pk}"') == 2  # pinned, and in the stream
+    assert page.count(f'id="{pinned.anchor}"') == 1  # the stream's copy is the one linked to
+
+    edited.body, edited.edited_at = "<p>Seven dead.</p>", timezone.now()
+    edited.save()
+    removed.deleted_at = timezone.now()
+    removed.save()
+    reporter.name = "Ann Lee-Smith"
+    reporter.save()
+
+    for text in shown():
+        assert "Seven dead." in text and "Five dead." not in text and "Edited <time" in text
+        assert "This update was removed" in text and "A wrong figure." not in text
+        assert "Ann Lee-Smith" in text
+
+
 def test_live_page_carries_live_blog_posting_structured_data(client):
     story = make_live_story(headline="Storm hits the coast")
     update = make_update(story, title="Landfall", body="<p>The eye is over the town.</p>")
