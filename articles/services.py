@@ -432,17 +432,19 @@ def insert_objects(objs):
     connection = connections[router.db_for_write(meta.model)]
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     # Values the rows share (defaults, the import's time) are the same object row after row,
-    # and are prepared for the database once.
-    last = {field: (object(), None) for field in fields}
+    # and are prepared for the database once. Kept by the field's position, not in a dict keyed
+    # by the field, whose hash is computed in Python for every value.
+    last = [(object(), None)] * len(fields)
+    numbered = list(enumerate(fields))
     rows = []
     for obj in objs:
         row = []
-        for field in fields:
+        for number, field in numbered:
             value = field.pre_save(obj, True)
-            previous, prepared = last[field]
+            previous, prepared = last[number]
             if value is not previous:
                 prepared = field.get_db_prep_save(value, connection)
-                last[field] = value, prepared
+                last[number] = value, prepared
             row.append(prepared)
         rows.append(row)
     for obj, pk in zip(objs, insert_rows(meta.model, [field.name for field in fields], rows), strict=True):
