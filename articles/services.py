@@ -301,6 +301,7 @@ def record_first_revisions(articles, *, bylines, comments, at):
     versions = []
     for model, objects in ((Article, articles), (ArticleAuthor, bylines)):
         content_type = ContentType.objects.get_for_model(model)
+        format = reversion_options(model).format
         for obj, data in zip(objects, serialized_for_revision(model, objects), strict=True):
             versions.append(
                 [
@@ -308,7 +309,7 @@ def record_first_revisions(articles, *, bylines, comments, at):
                     str(obj.pk),
                     content_type.pk,
                     obj._state.db,
-                    "json",
+                    format,
                     data,
                     str(obj),
                 ]
