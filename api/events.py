@@ -82,12 +82,15 @@ def record_import(*, created, updated, ticker_items=()):
     An import never changes an existing article's status or times, so an updated article public
     now was public before. Called inside the import's transaction; an event the signals already
     made in it (an update through ``save()``) is not made twice. Returns the events made."""
-    from .tasks import check_state, dispatch_event
+    from . import tasks
 
     now = timezone.now()
-    ending = [item for item in ticker_items if item.expires_at is not None and item.expires_at > now]
-    check_at = {moment: check_state.using(run_after=moment) for moment in {item.expires_at for item in ending}}
-    checks = [(check_at[item.expires_at], ("ticker_item", item.pk)) for item in ending]
+    # One task for the items that end at the same moment (an import's usually all do).
+    ending = {}
+    for item in ticker_items:
+        if item.expires_at is not None and item.expires_at > now:
+            ending.setdefault(item.expires_at, []).append(item.pk)
+    checks = [(tasks.check_states.using(run_after=moment), ("ticker_item", pks)) for moment, pks in ending.items()]
     subscribed = WebhookSubscription.objects.filter(active=True).values_list("events", flat=True)
     wanted_types = {event_type for events in subscribed for event_type in events}
     events = []
@@ -97,7 +100,7 @@ def record_import(*, created, updated, ticker_items=()):
     if wanted_types & {Event.ARTICLE_PUBLISHED, Event.ARTICLE_UPDATED} and (created or updated):
         events += _article_import_events(wanted_types, created, updated)
     WebhookEvent.objects.bulk_create(events)
-    _enqueue_on_commit(checks + [(dispatch_event, (event.pk,)) for event in events])
+    _enqueue_on_commit(checks + [(tasks.dispatch_event, (event.pk,)) for event in events])
     return events
 
 
@@ -168,6 +171,13 @@ def check_state(object_type, pk):
         emit(went_live, object_type, pk)
     elif not public and last == went_live:
         emit(went_away, object_type, pk)
+
+
+def check_states(object_type, pks):
+    """``check_state`` for each of ``pks``: what an import asks once for its ticker items that
+    end at the same moment, rather than in one task each."""
+    for pk in pks:
+        check_state(object_type, pk)
 
 
 def _article_values(pk):

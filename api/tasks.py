@@ -18,3 +18,8 @@ def deliver(delivery_pk):
 @task()
 def check_state(object_type, pk):
     events.check_state(object_type, pk)
+
+
+@task()
+def check_states(object_type, pks):
+    events.check_states(object_type, pks)

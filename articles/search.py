@@ -282,9 +282,8 @@ def indexed_words(*texts):
     tags and entities of HTML are not words, as PostgreSQL's trigger has it."""
     words = set()
     for text in texts:
-        text = ENTITY.sub(" ", TAG.sub(" ", text or ""))
-        words.update(word for word in WORD.findall(text.lower()) if len(word) <= MAX_TERM_LENGTH)
-    return json.dumps(sorted(words))
+        words.update(WORD.findall(ENTITY.sub(" ", TAG.sub(" ", text or "")).lower()))
+    return json.dumps(sorted(word for word in words if len(word) <= MAX_TERM_LENGTH))
 
 
 def register_sqlite_functions(sender, connection, **kwargs):

@@ -7,10 +7,8 @@ import hashlib
 import os
 import re
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from multiprocessing import get_context
 from pathlib import Path
 
 from .html import paragraphs_to_html
@@ -94,23 +92,33 @@ def find_seed_files(paths):
 
 
 def _walk(folder):
+    """The files below ``folder`` that ``find_seed_files`` names, by ``os.scandir``: its entries
+    know whether they are folders, files or links without a system call for each, which for
+    10,000 files saves a fifth of a second of an unchanged re-import."""
     root = folder.resolve()
+    prefix = "" if str(folder) == "." else str(folder)  # paths as ``folder / relative`` spells them
     found = []
-    for directory, subdirectories, files in os.walk(folder):
-        directory = Path(directory)
-        for name in subdirectories:
-            path = directory / name
-            if path.is_symlink() and not _inside(path.resolve(), root):
-                found.append(SeedPath(str(path), path.relative_to(folder).as_posix(), _LEAVES))
-        for name in files:
-            path = directory / name
-            if not name.lower().endswith(SUFFIXES):
-                continue
-            relative = path.relative_to(folder).as_posix()
-            if path.is_symlink() and not _inside(path.resolve(), root):
-                found.append(SeedPath(str(path), relative, _LEAVES))
-            elif path.is_file():
-                found.append(SeedPath(str(path), relative))
+    pending = [""]  # folders to read, relative to ``folder``, each ending in "/"
+    while pending:
+        relative_folder = pending.pop()
+        try:
+            with os.scandir(os.path.join(folder, relative_folder)) as entries:
+                entries = list(entries)
+        except OSError:
+            continue  # an unreadable folder is passed over, as os.walk does
+        for entry in entries:
+            relative = relative_folder + entry.name
+            path = os.path.join(prefix, relative)
+            if entry.is_dir():  # a link to a folder counts as one; it is never walked
+                if not entry.is_symlink():
+                    pending.append(relative + "/")
+                elif not _inside(Path(path).resolve(), root):
+                    found.append(SeedPath(path, relative, _LEAVES))
+            elif entry.name.lower().endswith(SUFFIXES):
+                if entry.is_symlink() and not _inside(Path(path).resolve(), root):
+                    found.append(SeedPath(path, relative, _LEAVES))
+                elif entry.is_file():
+                    found.append(SeedPath(path, relative))
     return sorted(found, key=lambda seed_path: seed_path.name)
 
 
@@ -125,6 +133,12 @@ def read_group(seed_paths, known_hashes, max_bytes):
     """Read, hash and parse ``seed_paths``; a file whose hash is its ``known_hashes`` entry is
     not parsed at all, and a file over ``max_bytes`` is refused after reading no more than
     one byte past the limit."""
+    return [_parsed(read) for read in _read(seed_paths, known_hashes, max_bytes)]
+
+
+def _read(seed_paths, known_hashes, max_bytes):
+    """Read and hash ``seed_paths``: a ReadFile for each file refused or unchanged, and
+    (path, name, sha256, bytes) for each file still to parse."""
     results = []
     for seed_path in seed_paths:
         path, name = seed_path.path, seed_path.name
@@ -140,16 +154,23 @@ def read_group(seed_paths, known_hashes, max_bytes):
         sha256 = hashlib.sha256(data).hexdigest()
         if known_hashes.get(name) == sha256:
             results.append(ReadFile(path, name, sha256))
-            continue
-        try:
-            page, warnings = parse_file_bytes(data, source=name)
-        except SeedParseError as error:
-            results.append(ReadFile(path, name, sha256, error=str(error)))
         else:
-            body_html = paragraphs_to_html(page.body)
-            fingerprint = story_fingerprint(page.headline, page.byline)
-            results.append(ReadFile(path, name, sha256, page, body_html, fingerprint, warnings=warnings))
+            results.append((path, name, sha256, data))
     return results
+
+
+def _parsed(read):
+    """A file from ``_read`` as a ReadFile, parsed if it was still to parse."""
+    if isinstance(read, ReadFile):
+        return read
+    path, name, sha256, data = read
+    try:
+        page, warnings = parse_file_bytes(data, source=name)
+    except SeedParseError as error:
+        return ReadFile(path, name, sha256, error=str(error))
+    body_html = paragraphs_to_html(page.body)
+    fingerprint = story_fingerprint(page.headline, page.byline)
+    return ReadFile(path, name, sha256, page, body_html, fingerprint, warnings=warnings)
 
 
 def parse_file_bytes(data, *, source):
@@ -159,26 +180,36 @@ def parse_file_bytes(data, *, source):
 
 
 def read_groups(seed_paths, *, size, known_hashes, max_bytes, lookahead=2):
-    """Groups of ReadFile for ``seed_paths`` in order, read and parsed in a worker process
-    while the caller writes the previous group; the first group is read here while the worker
-    starts, so that the caller can write it sooner. ``known_hashes(names)`` returns the
-    recorded hash of each name. At most ``lookahead`` groups wait in memory, however many files
-    there are."""
+    """Groups of ReadFile for ``seed_paths`` in order. ``known_hashes(names)`` returns the
+    recorded hash of each name. Groups are read, hashed and parsed here while few of their
+    files (a tenth at most) are new or changed; at the first group with more, a worker process
+    starts, and reads and parses the groups after it while this process parses that group and
+    the caller writes. A re-import of files mostly unchanged (the files refused last time are
+    parsed again) never starts the worker, whose start-up would cost it more than the parsing.
+    At most ``lookahead`` groups wait in memory, however many files there are."""
     groups = _batched(seed_paths, size)
-    first = next(groups, None)
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as worker:
+    for group in groups:
+        read = _read(group, known_hashes([seed_path.name for seed_path in group]), max_bytes)
+        if sum(not isinstance(file, ReadFile) for file in read) <= size // 10:
+            yield [_parsed(file) for file in read]
+            continue
+        # Imported here: an unchanged re-import needs neither module.
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
 
-        def submit(group):
-            return worker.submit(read_group, group, known_hashes([seed_path.name for seed_path in group]), max_bytes)
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as worker:
 
-        pending = [submit(group) for group in islice(groups, lookahead)]
-        if first is not None:
-            yield read_group(first, known_hashes([seed_path.name for seed_path in first]), max_bytes)
-        for group in groups:
-            pending.append(submit(group))
-            yield pending.pop(0).result()
-        while pending:
-            yield pending.pop(0).result()
+            def submit(group):
+                return worker.submit(read_group, group, known_hashes([path.name for path in group]), max_bytes)
+
+            pending = [submit(group) for group in islice(groups, lookahead)]
+            yield [_parsed(file) for file in read]
+            for group in groups:
+                pending.append(submit(group))
+                yield pending.pop(0).result()
+            while pending:
+                yield pending.pop(0).result()
+        return
 
 
 def _batched(items, size):

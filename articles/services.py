@@ -1,6 +1,5 @@
 """Writes that span several models. The importer's pages become rows here and nowhere else."""
 
-import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -12,6 +11,7 @@ from django.db import connections, router, transaction
 from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.encoding import is_protected_type
 from django.utils.text import slugify
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options  # the fields reversion records
@@ -301,21 +301,71 @@ def record_first_revisions(articles, *, bylines, comments, at):
     versions = []
     for model, objects in ((Article, articles), (ArticleAuthor, bylines)):
         content_type = ContentType.objects.get_for_model(model)
-        fields = frozenset(reversion_options(model).fields)  # a tuple, which the serializer searches field by field
-        for obj, data in zip(objects, serializers.serialize("python", objects, fields=fields), strict=True):
+        format = reversion_options(model).format
+        for obj, data in zip(objects, serialized_for_revision(model, objects), strict=True):
             versions.append(
                 [
                     revision_of[obj.pk if model is Article else obj.article_id],
                     str(obj.pk),
                     content_type.pk,
                     obj._state.db,
-                    "json",
-                    json.dumps([data], cls=DjangoJSONEncoder, ensure_ascii=False),
+                    format,
+                    data,
                     str(obj),
                 ]
             )
     columns = ["revision", "object_id", "content_type", "db", "format", "serialized_data", "object_repr"]
     insert_rows(Version, columns, versions)
+
+
+def serialized_for_revision(model, objects):
+    """Each of ``objects`` (instances of ``model``) as django-reversion stores it in a version:
+    the JSON that Django's serializer writes for the fields reversion records, byte for byte
+    (articles/tests/test_import_revisions.py compares them), without the serializer's
+    machinery, which costs a large import more than the rest of its revisions."""
+    options = reversion_options(model)
+    opts = model._meta.concrete_model._meta
+    if (
+        options.format != "json"
+        or options.use_natural_foreign_keys
+        or any(
+            field.serialize and field.attname in options.fields and field.remote_field.through._meta.auto_created
+            for field in opts.local_many_to_many
+        )
+    ):
+        # What only the serializer knows how to write (many-to-many values are read from the
+        # database): as reversion itself calls it.
+        return [
+            serializers.serialize(
+                options.format, (obj,), fields=options.fields, use_natural_foreign_keys=options.use_natural_foreign_keys
+            )
+            for obj in objects
+        ]
+    fields = [
+        (field.name, field)
+        for field in opts.local_fields
+        if field.serialize and (field.attname if field.remote_field is None else field.attname[:-3]) in options.fields
+    ]
+    label, pk = str(opts), opts.pk
+    encode = DjangoJSONEncoder(ensure_ascii=False).encode
+    return [
+        encode(
+            [
+                {
+                    "model": label,
+                    "pk": _serialized_value(obj, pk),
+                    "fields": {name: _serialized_value(obj, field) for name, field in fields},
+                }
+            ]
+        )
+        for obj in objects
+    ]
+
+
+def _serialized_value(obj, field):
+    """A field's value as Django's serializer writes it (python.Serializer._value_from_field)."""
+    value = field.value_from_object(obj)
+    return value if is_protected_type(value) else field.value_to_string(obj)
 
 
 def _update(article, content):
@@ -383,17 +433,19 @@ def insert_objects(objs):
     connection = connections[router.db_for_write(meta.model)]
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     # Values the rows share (defaults, the import's time) are the same object row after row,
-    # and are prepared for the database once.
-    last = {field: (object(), None) for field in fields}
+    # and are prepared for the database once. Kept by the field's position, not in a dict keyed
+    # by the field, whose hash is computed in Python for every value.
+    last = [(object(), None)] * len(fields)
+    numbered = list(enumerate(fields))
     rows = []
     for obj in objs:
         row = []
-        for field in fields:
+        for number, field in numbered:
             value = field.pre_save(obj, True)
-            previous, prepared = last[field]
+            previous, prepared = last[number]
             if value is not previous:
                 prepared = field.get_db_prep_save(value, connection)
-                last[field] = value, prepared
+                last[number] = value, prepared
             row.append(prepared)
         rows.append(row)
     for obj, pk in zip(objs, insert_rows(meta.model, [field.name for field in fields], rows), strict=True):

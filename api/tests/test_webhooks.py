@@ -271,16 +271,26 @@ def test_a_refused_file_leaves_no_event_and_the_others_one_each(subscription, tm
 
 
 def test_imported_ticker_items_go_live_as_events_and_are_asked_about_again_when_they_end(
-    subscription, tmp_path, django_capture_on_commit_callbacks
+    subscription, tmp_path, django_capture_on_commit_callbacks, time_machine
 ):
     write(tmp_path, "1.txt", page("A story", byline="Ann Writer", ticker="Pipeline shut after leak"))
+    write(tmp_path, "2.txt", page("Another story", byline="Ann Writer", ticker="Storm warning lifted"))
     with django_capture_on_commit_callbacks(execute=True):
         import_pages(tmp_path)
-    item = TickerItem.objects.get(text="Pipeline shut after leak")
-    assert ("ticker_item.live", item.pk) in article_events()
-    checks = DBTaskResult.objects.filter(task_path="api.tasks.check_state")
-    assert [check.args_kwargs["args"] for check in checks] == [["ticker_item", item.pk]]
-    assert checks.get().run_after == item.expires_at
+    items = list(TickerItem.objects.filter(text__in=["Pipeline shut after leak", "Storm warning lifted"]))
+    assert {("ticker_item.live", item.pk) for item in items} <= set(article_events())
+    # One task asks about every item the import made that ends at that moment.
+    (check,) = DBTaskResult.objects.filter(task_path__startswith="api.tasks.check_state")
+    assert check.task_path == "api.tasks.check_states"
+    object_type, pks = check.args_kwargs["args"]
+    assert (object_type, sorted(pks)) == ("ticker_item", sorted(item.pk for item in items))
+    assert check.run_after == items[0].expires_at == items[1].expires_at
+
+    from api.events import check_states
+
+    time_machine.move_to(check.run_after + timezone.timedelta(seconds=1))
+    check_states(object_type, pks)
+    assert {("ticker_item.ended", item.pk) for item in items} <= set(article_events())
 
 
 def test_an_import_writes_no_event_without_a_subscription_that_wants_it(db, tmp_path, django_assert_num_queries):

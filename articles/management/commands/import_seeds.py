@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.checks import Tags
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
@@ -63,6 +64,9 @@ class Tally:
 
 class Command(BaseCommand):
     help = "Import scraped news pages (.txt) and ninjs items (.json) as articles, authors and breaking-news items."
+    # The models' checks only: the others (URLs, templates, the admin) concern serving pages,
+    # and import every view and the API's schemas, a tenth of an unchanged re-import's time.
+    requires_system_checks = [Tags.models]
 
     def add_arguments(self, parser):
         parser.add_argument(
