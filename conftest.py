@@ -10,14 +10,17 @@ import pytest
 from django.core.cache import cache, caches
 
 from newsroom import cache as pages
+from newsroom import fragments
 
 BASE_DIR = Path(__file__).resolve().parent
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (only this worker's keys, on a shared Redis)."""
+    """Each test starts with an empty cache (only this worker's keys, on a shared Redis), and no
+    page or fragment kept in this process's memory."""
     pages.forget()
+    fragments.local_fragments.forget()
     yield
     if hasattr(cache, "delete_pattern"):
         cache.delete_pattern("*")

@@ -4,9 +4,15 @@ shows. A change to any of them is a new key, so an edit shows at once and nothin
 an entry no page asks for again falls out of the cache.
 
 Only for parts whose every shown value the caller has already loaded: the key is no cheaper to
-make than what it shows."""
+make than what it shows.
+
+A key names its HTML for good, so each process also keeps the fragments it used last in its own
+memory (``LOCAL_BYTES``), in front of the shared cache: a page whose parts are all there makes no
+round trip to Redis for them."""
 
 import hashlib
+import threading
+from collections import OrderedDict
 from functools import cache as once
 
 from django.core.cache import cache
@@ -17,6 +23,44 @@ from django.utils.safestring import mark_safe
 # Long enough for a part read at all to be rendered rarely, short enough that the shared cache
 # holds only the parts read lately (an article's story is about the size of its page).
 FRAGMENT_SECONDS = 3600
+# This process's own copy of the fragments it used last, at most this many characters.
+LOCAL_BYTES = 8 * 1024 * 1024
+
+
+class LocalFragments:
+    """The most recently used fragments of this process, by key, up to ``LOCAL_BYTES``."""
+
+    def __init__(self):
+        self.fragments = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get_many(self, keys):
+        found = {}
+        with self.lock:
+            for key in keys:
+                html = self.fragments.get(key)
+                if html is not None:
+                    self.fragments.move_to_end(key)
+                    found[key] = html
+        return found
+
+    def set_many(self, fragments):
+        with self.lock:
+            for key, html in fragments.items():
+                if key not in self.fragments and len(html) <= LOCAL_BYTES // 16:
+                    self.fragments[key] = html
+                    self.size += len(html)
+            while self.size > LOCAL_BYTES:
+                self.size -= len(self.fragments.popitem(last=False)[1])
+
+    def forget(self):
+        with self.lock:
+            self.fragments.clear()
+            self.size = 0
+
+
+local_fragments = LocalFragments()
 
 
 def render_fragments(templates, parts):
@@ -24,7 +68,11 @@ def render_fragments(templates, parts):
     cache round trip; ``shown`` is everything the context makes it show, and ``templates``
     names the templates it includes too."""
     keys = [fragment_key(templates, shown) for _, shown in parts]
-    found = cache.get_many(keys)
+    found = local_fragments.get_many(keys)
+    if missing := [key for key in keys if key not in found]:
+        shared = cache.get_many(missing)
+        local_fragments.set_many(shared)
+        found |= shared
     rendered = {}
     fragments = []
     for key, (context, _) in zip(keys, parts, strict=True):
@@ -34,6 +82,7 @@ def render_fragments(templates, parts):
         fragments.append(mark_safe(html))
     if rendered:
         cache.set_many(rendered, FRAGMENT_SECONDS)
+        local_fragments.set_many(rendered)
     return fragments
 
 

@@ -63,3 +63,30 @@ def test_the_ticker_bar_shows_an_edited_item_at_once(client):
     TickerItem.objects.filter(pk=item.pk).update(text="Markets open lower")
 
     assert "Markets open lower" in client.get("/").text
+
+
+def test_parts_this_process_used_lately_need_no_round_trip_to_the_shared_cache(renders, monkeypatch):
+    parts = [({"articles": []}, ["a"]), ({"articles": []}, ["b"])]
+    first = fragments.render_fragments(TEMPLATES, parts)
+    asked = []
+    get_many = fragments.cache.get_many
+    monkeypatch.setattr(fragments.cache, "get_many", lambda keys: asked.append(keys) or get_many(keys))
+
+    assert fragments.render_fragments(TEMPLATES, parts) == first
+    assert asked == [] and len(renders) == 2
+    # Another process (or this one, once they have been dropped) finds them in the shared cache.
+    fragments.local_fragments.forget()
+    assert fragments.render_fragments(TEMPLATES, parts) == first
+    assert len(asked) == 1 and len(renders) == 2
+
+
+def test_parts_kept_in_this_process_are_bounded_in_size(monkeypatch):
+    monkeypatch.setattr(fragments, "LOCAL_BYTES", 16 * 1024)
+    kept = fragments.LocalFragments()
+    for number in range(200):
+        kept.set_many({f"part-{number}": "x" * 500})
+    kept.set_many({"too-big": "x" * 2000})  # over a sixteenth of the whole: not kept
+
+    assert kept.size == sum(len(html) for html in kept.fragments.values()) <= 16 * 1024
+    assert len(kept.fragments) == 16 * 1024 // 500
+    assert kept.get_many(["part-199", "part-0", "too-big"]) == {"part-199": "x" * 500}  # the newest stay
