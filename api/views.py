@@ -6,17 +6,19 @@ the page cache (newsroom/cache.py, tags in articles/invalidation.py), which api/
 front of it with the rate limit (api/keys.py). Nothing here writes.
 """
 
+import json
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
+from ninja.openapi.docs import Swagger, _csrf_needed
 
 from articles.models import ArticleAuthor, SlugRedirect
 from newsroom.cache import shows
@@ -41,6 +43,18 @@ NEWEST_FIRST = Ordering(("published_at", "datetime"), ("pk", "int"), descending=
 OLDEST_CHANGE_FIRST = Ordering(("updated_at", "datetime"), ("pk", "int"), descending=False)
 BY_NAME = Ordering(("name", "str"), ("pk", "int"), descending=False)
 
+
+class LocalSwagger(Swagger):
+    """ninja's Swagger page with its assets from our own static files: ninja serves them so only
+    when it is an installed app, which it is not here (newsroom/settings/base.py, NINJA_DIR), and
+    otherwise from a CDN, which the Content Security Policy refuses."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api, "add_csrf": _csrf_needed(api)}
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title=f"{settings.SITE_NAME} content API",
     version="1",
@@ -53,6 +67,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/schema/",
     docs_url="/docs/",
+    docs=LocalSwagger(),
 )
 
 

@@ -1,5 +1,6 @@
 """Settings every environment shares. Deployment-specific values come from the environment."""
 
+import importlib.util
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,7 +31,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_prose_editor",
     "reversion",
-    "ninja",
     "django_tasks",
     "django_tasks_db",
     "newsroom",
@@ -68,10 +68,15 @@ MIDDLEWARE = [
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
+# django-ninja's docs page templates and assets (the API's /api/v1/docs/), found without importing
+# ninja: as an installed app it would be imported, with pydantic, by every management command
+# (`import_seeds` included), which have no use for it. The API's own modules import it.
+NINJA_DIR = Path(importlib.util.find_spec("ninja").origin).parent
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -177,7 +182,7 @@ FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", NINJA_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
