@@ -146,6 +146,17 @@ def wait_for(ready, what, seconds=30):
     raise Failure(f"{what} was not ready after {seconds} s")
 
 
+def stop(process):
+    """Ask ``process`` (started in a session of its own) to end; kill its group after 15 s."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 class Postgres:
     """A private cluster in ``directory``. PostgreSQL refuses to run as root, so as root the
     cluster belongs to the postgres user."""
@@ -247,13 +258,7 @@ class Server:
         return self.get("/healthz").status == 200
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop(self.process)
 
     def pids(self):
         """The master's and its workers' process ids."""
@@ -300,13 +305,7 @@ class Varnish:
         return {name: int(value) for name, value, *_ in (line.split() for line in lines if line.strip())}
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
 
 
 @dataclass

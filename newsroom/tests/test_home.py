@@ -261,11 +261,16 @@ def test_home_page_queries_do_not_grow_with_pinned_stories(client, django_assert
 # Live stories on the home page
 
 
-def pinned_live_headlines(html):
-    found = re.search(r'<section class="pinned"[^>]*>(.*?)</section>', html, re.DOTALL)
+def live_headlines_in(html, section_class):
+    """The headlines of the live stories listed in the home page's section of ``section_class``."""
+    found = re.search(rf'<section class="{section_class}"[^>]*>(.*?)</section>', html, re.DOTALL)
     return (
         re.findall(r'<h3 class="card-title"><a href="/live/[\w-]+/">([^<]+)</a></h3>', found.group(1)) if found else []
     )
+
+
+def pinned_live_headlines(html):
+    return live_headlines_in(html, "pinned")
 
 
 def test_a_live_story_editors_chose_leads_as_live_with_its_latest_update_time(client):
@@ -347,10 +352,7 @@ def test_a_live_story_not_in_progress_never_shows_on_the_home_page(client, hidde
 
 
 def live_now_headlines(html):
-    found = re.search(r'<section class="live-stories"[^>]*>(.*?)</section>', html, re.DOTALL)
-    return (
-        re.findall(r'<h3 class="card-title"><a href="/live/[\w-]+/">([^<]+)</a></h3>', found.group(1)) if found else []
-    )
+    return live_headlines_in(html, "live-stories")
 
 
 def test_live_stories_in_progress_show_under_live_now_with_their_latest_update_time(client):
