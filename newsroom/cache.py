@@ -195,47 +195,58 @@ class PurgeLog:
         self.next_due = min(self.next_change, now + 3600)
 
 
-class LocalPages:
-    """This process's own copy of the most requested pages, at most PAGE_CACHE_LOCAL_BYTES."""
+class Recent:
+    """This process's most recently used values by key, at most ``limit()`` bytes in all by
+    ``size_of``; a value over 1/``share`` of the limit is not kept, so that one may not push out
+    most of the others. Pages here (``local_pages``), fragments in newsroom/fragments.py."""
 
-    def __init__(self):
-        self.pages = OrderedDict()
+    def __init__(self, limit, size_of=len, share=4):
+        self.limit, self.size_of, self.share = limit, size_of, share
+        self.values = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
     def forget(self):
         with self.lock:
-            self.pages.clear()
+            self.values.clear()
             self.size = 0
 
     def get(self, key):
         with self.lock:
-            entry = self.pages.get(key)
-            if entry is not None:
-                self.pages.move_to_end(key)
-            return entry
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
 
-    def put(self, key, entry):
-        limit = settings.PAGE_CACHE_LOCAL_BYTES
-        if entry.size > limit // 4:
-            return  # one page may not push out most of the others
+    def get_many(self, keys):
+        return {key: value for key in keys if (value := self.get(key)) is not None}
+
+    def put(self, key, value):
+        limit = self.limit()
+        if self.size_of(value) > limit // self.share:
+            return
         with self.lock:
-            old = self.pages.pop(key, None)
-            self.size -= old.size if old else 0
-            self.pages[key] = entry
-            self.size += entry.size
+            old = self.values.pop(key, None)
+            self.size -= self.size_of(old) if old is not None else 0
+            self.values[key] = value
+            self.size += self.size_of(value)
             while self.size > limit:
-                _, dropped = self.pages.popitem(last=False)
-                self.size -= dropped.size
+                _, dropped = self.values.popitem(last=False)
+                self.size -= self.size_of(dropped)
 
     def discard(self, key):
         with self.lock:
-            old = self.pages.pop(key, None)
-            self.size -= old.size if old else 0
+            old = self.values.pop(key, None)
+            self.size -= self.size_of(old) if old is not None else 0
+
+
+def page_store():
+    """This process's own copy of the most requested pages, at most PAGE_CACHE_LOCAL_BYTES."""
+    return Recent(lambda: settings.PAGE_CACHE_LOCAL_BYTES, size_of=lambda entry: entry.size)
 
 
 purge_log = PurgeLog()
-local_pages = LocalPages()
+local_pages = page_store()
 
 
 def forget():

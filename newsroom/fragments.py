@@ -11,14 +11,14 @@ memory (``LOCAL_BYTES``), in front of the shared cache: a page whose parts are a
 round trip to Redis for them."""
 
 import hashlib
-import threading
-from collections import OrderedDict
 from functools import cache as once
 
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from .cache import Recent
 
 # Long enough for a part read at all to be rendered rarely, short enough that the shared cache
 # holds only the parts read lately (an article's story is about the size of its page).
@@ -27,40 +27,7 @@ FRAGMENT_SECONDS = 3600
 LOCAL_BYTES = 8 * 1024 * 1024
 
 
-class LocalFragments:
-    """The most recently used fragments of this process, by key, up to ``LOCAL_BYTES``."""
-
-    def __init__(self):
-        self.fragments = OrderedDict()
-        self.size = 0
-        self.lock = threading.Lock()
-
-    def get_many(self, keys):
-        found = {}
-        with self.lock:
-            for key in keys:
-                html = self.fragments.get(key)
-                if html is not None:
-                    self.fragments.move_to_end(key)
-                    found[key] = html
-        return found
-
-    def set_many(self, fragments):
-        with self.lock:
-            for key, html in fragments.items():
-                if key not in self.fragments and len(html) <= LOCAL_BYTES // 16:
-                    self.fragments[key] = html
-                    self.size += len(html)
-            while self.size > LOCAL_BYTES:
-                self.size -= len(self.fragments.popitem(last=False)[1])
-
-    def forget(self):
-        with self.lock:
-            self.fragments.clear()
-            self.size = 0
-
-
-local_fragments = LocalFragments()
+local_fragments = Recent(lambda: LOCAL_BYTES, share=16)
 
 
 def render_fragments(templates, parts):
@@ -71,7 +38,8 @@ def render_fragments(templates, parts):
     found = local_fragments.get_many(keys)
     if missing := [key for key in keys if key not in found]:
         shared = cache.get_many(missing)
-        local_fragments.set_many(shared)
+        for key, html in shared.items():
+            local_fragments.put(key, html)
         found |= shared
     rendered = {}
     fragments = []
@@ -82,7 +50,8 @@ def render_fragments(templates, parts):
         fragments.append(mark_safe(html))
     if rendered:
         cache.set_many(rendered, FRAGMENT_SECONDS)
-        local_fragments.set_many(rendered)
+        for key, html in rendered.items():
+            local_fragments.put(key, html)
     return fragments
 
 

@@ -164,9 +164,9 @@ def test_what_serving_worked_out_stays_in_the_process(client, scene, page_cache)
 
     client.get("/articles/oil-falls/")
     client.get("/articles/oil-falls/")
-    served = [entry for entry in cache.local_pages.pages.values() if "served" in entry.__dict__]
+    served = [entry for entry in cache.local_pages.values.values() if "served" in entry.__dict__]
     assert served, "the joined page was not kept beside its parts"
-    shared = page_cache.get(next(key for key, entry in cache.local_pages.pages.items() if entry in served))
+    shared = page_cache.get(next(key for key, entry in cache.local_pages.values.items() if entry in served))
     assert "served" not in shared.__dict__
     assert shared.parts == served[0].parts
 
@@ -607,7 +607,7 @@ def test_a_page_another_app_server_rendered_after_a_purge_is_served_without_rend
     # The other one reads the purge later, and serves the page rendered after it.
     clock.shift(timedelta(seconds=1))
     monkeypatch.setattr(cache, "purge_log", other_server)
-    monkeypatch.setattr(cache, "local_pages", cache.LocalPages())
+    monkeypatch.setattr(cache, "local_pages", cache.page_store())
     rendered = []
     template_rendered.connect(
         lambda template, **kwargs: rendered.append(template.name), dispatch_uid="count", weak=False

@@ -80,13 +80,12 @@ def test_parts_this_process_used_lately_need_no_round_trip_to_the_shared_cache(r
     assert len(asked) == 1 and len(renders) == 2
 
 
-def test_parts_kept_in_this_process_are_bounded_in_size(monkeypatch):
-    monkeypatch.setattr(fragments, "LOCAL_BYTES", 16 * 1024)
-    kept = fragments.LocalFragments()
+def test_parts_kept_in_this_process_are_bounded_in_size():
+    kept = fragments.Recent(lambda: 16 * 1024, share=16)  # as local_fragments, with a smaller limit
     for number in range(200):
-        kept.set_many({f"part-{number}": "x" * 500})
-    kept.set_many({"too-big": "x" * 2000})  # over a sixteenth of the whole: not kept
+        kept.put(f"part-{number}", "x" * 500)
+    kept.put("too-big", "x" * 2000)  # over a sixteenth of the whole: not kept
 
-    assert kept.size == sum(len(html) for html in kept.fragments.values()) <= 16 * 1024
-    assert len(kept.fragments) == 16 * 1024 // 500
+    assert kept.size == sum(len(html) for html in kept.values.values()) <= 16 * 1024
+    assert len(kept.values) == 16 * 1024 // 500
     assert kept.get_many(["part-199", "part-0", "too-big"]) == {"part-199": "x" * 500}  # the newest stay
