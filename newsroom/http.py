@@ -152,7 +152,7 @@ class CSPMiddleware(BaseCSPMiddleware):
 
     Nearly every response (every public page, cached or not) uses the policy of the settings as
     it is, with no nonce and no decorator's change, and django-csp builds both policies from the
-    settings again for each one: a tenth of a cached page's work. Those responses get the
+    settings again for each one: about a fifth of a cached page's work. Those responses get the
     policies built once; a response that uses a nonce or a decorator (the admin's editors) goes
     through django-csp as before.
     """
