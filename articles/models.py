@@ -172,9 +172,11 @@ class Article(models.Model):
         indexes = [
             # Listings newest first. With the expiry time, whether an article is public is read
             # from the index alone, so counting or walking to a deep page reads no table row; with
-            # the last update, so is the sitemap index's date for each part.
+            # the last update, so is the sitemap index's date for each part; with the section, the
+            # home page's section blocks rank the latest articles from the index alone.
             models.Index(
-                fields=["status", "-published_at", "-id", "expires_at", "updated_at"], name="article_status_published"
+                fields=["status", "-published_at", "-id", "expires_at", "updated_at", "section"],
+                name="article_status_published",
             ),
             models.Index(
                 fields=["section", "status", "-published_at", "-id", "expires_at"], name="article_section_published"

@@ -160,11 +160,6 @@ status=0
 [ "$status" -le 1 ] || { cat "$scratch/import.log" >&2; die "import_seeds failed"; }
 echo "imported in $((SECONDS - started)) s: $(tail -n 1 "$scratch/import.log")"
 "$PY" manage.py collectstatic --noinput -v0
-if [ "$postgres" = 1 ]; then
-    # Planner statistics for the tables just filled, as autovacuum would gather within minutes:
-    # without them PostgreSQL plans the pages' queries for empty tables.
-    "$PY" manage.py shell --no-imports -c 'from django.db import connection; connection.cursor().execute("ANALYZE")'
-fi
 
 # The measured article: the median body length among the 101 latest, so neither a one-paragraph
 # brief nor a forty-paragraph feature; the author with the most articles for the archive.
@@ -189,6 +184,13 @@ author = Author.objects.annotate(byline_count=Count("bylines")).order_by("-bylin
 for value in (article.slug, escape(article.headline), author.slug, author.byline_count, article.section.slug):
     print("PICK", value)
 ' >"$scratch/picks"
+if [ "$postgres" = 1 ]; then
+    # What autovacuum does within minutes of the import and of the sections given above (this
+    # machine's PostgreSQL runs without it): planner statistics, and the visibility map that lets
+    # index-only scans skip the table (the import and the sections leave a dead row version per
+    # article).
+    "$PY" manage.py shell --no-imports -c 'from django.db import connection; connection.cursor().execute("VACUUM ANALYZE")'
+fi
 mapfile -t picks < <(sed -n 's/^PICK //p' "$scratch/picks")
 [ "${#picks[@]}" = 5 ] || die "could not pick an article and an author: $(cat "$scratch/picks")"
 article_slug="${picks[0]}"
