@@ -9,7 +9,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
-from .env import env_bool, env_float, env_int, env_int_or_off, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -113,15 +113,12 @@ def database_from_url(url):
         config["CONN_HEALTH_CHECKS"] = True
         # Behind pgbouncer in transaction mode, where a cursor cannot outlive its transaction.
         config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS", False)
-        options = config.setdefault("OPTIONS", {})
-        options.setdefault("connect_timeout", 2)
-        # Parameters travel apart from the SQL, and a statement a connection has run
-        # DATABASE_PREPARE_THRESHOLD times is prepared on the server: PostgreSQL then plans it
-        # once, not on every request (planning was half of an uncached page's database time).
-        # "off" behind a pooler that cannot keep prepared statements (pgbouncer before 1.21, or
-        # without max_prepared_statements).
-        options["server_side_binding"] = True
-        options["prepare_threshold"] = env_int_or_off("DATABASE_PREPARE_THRESHOLD", 5)
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+        # No server-side prepared statements (Django's default, prepare_threshold unset). They
+        # halve a page's database time by planning once per connection, but PostgreSQL then
+        # switches some statements to a generic plan, blind to the values: the archive's count
+        # by author read every public article (3.2 ms against 0.5 ms at 10,000 articles, and
+        # growing with the table).
     return config
 
 

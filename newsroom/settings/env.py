@@ -34,14 +34,6 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}.") from None
 
 
-def env_int_or_off(name, default):
-    """A whole number, or None for "off" (and "no", "false", "none")."""
-    value = os.environ.get(name)
-    if value is not None and value.strip().lower() in {"off", "no", "false", "none"}:
-        return None
-    return env_int(name, default)
-
-
 def env_float(name, default):
     value = os.environ.get(name)
     if value is None or value.strip() == "":

@@ -1,9 +1,7 @@
 from datetime import datetime, timedelta
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -150,19 +148,3 @@ def test_a_query_sliced_by_itself_cannot_be_asked_for_by_pages():
 
     with pytest.raises(ImproperlyConfigured, match="must not be sliced"):
         first_three.page(0, 2, section=1)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
-def test_on_postgresql_a_statement_run_often_is_prepared_and_planned_by_the_server_once():
-    article = make_article(headline="Planned once")
-    threshold = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
-    for _ in range(threshold + 3):
-        assert [found.pk for found in by_slug(slug=article.slug)] == [article.pk]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
-        prepared_here = [
-            (plans, custom) for statement, plans, custom in cursor.fetchall() if '."slug" = $1' in statement
-        ]
-    # Run by its name, with the parameters apart: the executions after the threshold's.
-    assert len(prepared_here) == 1
-    assert sum(prepared_here[0]) == 3

@@ -79,8 +79,6 @@ def test_settings_come_from_the_environment(run_django, tmp_path):
     assert shown["health_checks"] is True
     assert shown["max_age"] > 0
     assert shown["server_side_cursors"] is True
-    assert shown["options"]["server_side_binding"] is True
-    assert shown["options"]["prepare_threshold"] == 5
     assert shown["cache"] == "django_redis.cache.RedisCache"
     assert shown["time_zone"] == "Europe/Prague"
     assert shown["media_root"] == str(tmp_path)
@@ -92,13 +90,11 @@ def test_pgbouncer_transaction_mode_settings_come_from_the_environment(run_djang
         "DATABASE_URL": "postgres://postgres@pgbouncer:6432/newsroom",
         "CONN_MAX_AGE": "0",
         "DISABLE_SERVER_SIDE_CURSORS": "1",
-        "DATABASE_PREPARE_THRESHOLD": "off",
     }
     result = run_django(code=SHOW_SETTINGS, env=environment)
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert (shown["max_age"], shown["server_side_cursors"]) == (0, False)
-    assert shown["options"]["prepare_threshold"] is None
 
 
 def test_sqlite_file_runs_in_wal_mode_and_keeps_its_connection(run_django, tmp_path):
