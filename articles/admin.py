@@ -50,7 +50,7 @@ from .models import (
     SlugRedirect,
     SourceFile,
 )
-from .views import article_page_context, with_page_data
+from .views import article_page_context, with_page_data, with_public_links
 
 PUBLISH_PERMISSION = "articles.publish_article"
 TIPTAP_BASE_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
@@ -718,6 +718,7 @@ class ArticleAdmin(ChoicesForTheirFormOnly, OfferedLookupsOnly, VersionAdmin):
             content = article.working_content
         shown = editing.with_content(article or Article(pk=0), content)
         shown.previous_neighbour = shown.next_neighbour = None
+        with_public_links(shown, timezone.now())
         if article is not None:
             with_data = (
                 with_page_data(Article.objects.filter(pk=article.pk), timezone.now())

@@ -49,8 +49,9 @@ REVIEWED = {
     ("articles/views.py", "ARTICLE_PAGE_FIELDS"),
     ("articles/views.py", "SECTION_FIELDS"),
     ("articles/views.py", "BYLINE_FIELDS"),
-    ("articles/views.py", "LINKED_FIELDS"),
-    # _neighbour("previous") / _neighbour("next"): literal arguments.
+    # _linked(...) / _neighbour(...) with "previous" or "next": literal arguments.
+    ("articles/views.py", "_linked('previous', at)"),
+    ("articles/views.py", "_linked('next', at)"),
     ("articles/views.py", "_neighbour('previous', at)"),
     ("articles/views.py", "_neighbour('next', at)"),
     # public_live_story(at, through=...): through is "" or a relation path written in code.

@@ -753,6 +753,25 @@ def test_a_change_makes_stale_exactly_the_pages_that_show_it(
     assert set(renders) == stale
 
 
+@pytest.mark.parametrize("change", [edit_headline, unpublish], ids=["renamed", "unpublished"])
+def test_a_page_linking_an_imported_story_is_stale_when_that_story_changes(
+    client, django_capture_on_commit_callbacks, change
+):
+    part_one = make_article(headline="Oil falls", published_at=hours_ago(30))
+    make_article(headline="Neighbour before", published_at=hours_ago(10))
+    story = make_article(headline="Part two", published_at=hours_ago(3), previous_article=part_one)
+    assert "Oil falls" in assert_cached(client, story.get_absolute_url()).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change(SimpleNamespace(story=part_one))
+    page = client.get(story.get_absolute_url()).text
+
+    if change is edit_headline:
+        assert "Oil falls again" in page
+    else:
+        assert ("Oil falls" in page, "Neighbour before" in page) == (False, True)
+
+
 def test_a_new_breaking_item_is_in_every_cached_page_at_once(
     client, newsroom_scene, django_capture_on_commit_callbacks, renders
 ):
