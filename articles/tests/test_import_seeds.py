@@ -12,6 +12,7 @@ from reversion.models import Version
 
 from articles.models import Article, ArticleAuthor, SourceFile
 from articles.services import story_fingerprint
+from articles.vocabulary import indexed_words
 from authors.models import Author
 from breaking.models import TickerItem
 from newsroom.settings.base import BASE_DIR
@@ -209,6 +210,26 @@ def test_an_import_of_several_groups_reads_the_later_ones_in_a_worker_and_links_
     assert (first.next_article, second.previous_article, second.next_article) == (second, first, third)
     assert third.previous_article == second
     assert sorted(SourceFile.objects.values_list("name", flat=True)) == ["one.txt", "three.txt", "two.txt"]
+
+
+def test_an_import_adds_the_words_of_the_stored_articles_to_the_search_vocabulary(tmp_path, monkeypatch):
+    # On SQLite the reading worker computes each page's words, and the insert takes them.
+    from articles.management.commands import import_seeds
+
+    monkeypatch.setattr(import_seeds, "GROUP_SIZE", 1)
+    write(tmp_path, "a.txt", page("Harbour Bridge Opens", "The crossing & its toll <for now>.", byline="AP"))
+    write(tmp_path, "b.txt", page("Ferry Fares Rise", "Commuters pay 5% more from Monday.", byline="AP"))
+    run(tmp_path)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM articles_search_word")
+        vocabulary = {word for (word,) in cursor.fetchall()}
+    stored = set()
+    for texts in Article.objects.values_list("headline", "dek", "body"):
+        stored.update(json.loads(indexed_words(*texts)))
+    assert vocabulary == stored
+    assert {"harbour", "toll", "for", "now", "commuters", "5", "monday"} <= vocabulary
+    assert "amp" not in vocabulary  # the body's "&amp;" is an entity, not a word
 
 
 def test_unresolved_navigation_keeps_the_headline(tmp_path):
