@@ -284,8 +284,8 @@ def words_computed(words):
     """While the block runs, SQLite's ``search_words()`` takes the words of an article whose
     (headline, dek, body) is a key of ``words`` from there instead of splitting its texts again.
     The importer's reading worker computes them beside the parsing (articles.seed_files), which
-    takes a quarter of the importing process's work for each page off it; a text that was not computed, or
-    changed since, is split as usual."""
+    takes a quarter of the importing process's work for each page off it; a text that was not
+    computed, or changed since, is split as usual."""
     _computed_words.update(words)
     try:
         yield
