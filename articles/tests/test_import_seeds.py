@@ -213,12 +213,14 @@ def test_an_import_of_several_groups_reads_the_later_ones_in_a_worker_and_links_
 
 
 def test_an_import_adds_the_words_of_the_stored_articles_to_the_search_vocabulary(tmp_path, monkeypatch):
-    # On SQLite the reading worker computes each page's words, and the insert takes them.
+    # Two articles inserted by one statement, and one whose page the reading worker parsed
+    # (on SQLite, it computes the words, and the insert takes them).
     from articles.management.commands import import_seeds
 
-    monkeypatch.setattr(import_seeds, "GROUP_SIZE", 1)
+    monkeypatch.setattr(import_seeds, "GROUP_SIZE", 2)
     write(tmp_path, "a.txt", page("Harbour Bridge Opens", "The crossing & its toll <for now>.", byline="AP"))
     write(tmp_path, "b.txt", page("Ferry Fares Rise", "Commuters pay 5% more from Monday.", byline="AP"))
+    write(tmp_path, "c.txt", page("Tram Line Extended", "Three stops open in spring.", byline="AP"))
     run(tmp_path)
 
     with connection.cursor() as cursor:
@@ -228,7 +230,7 @@ def test_an_import_adds_the_words_of_the_stored_articles_to_the_search_vocabular
     for texts in Article.objects.values_list("headline", "dek", "body"):
         stored.update(json.loads(indexed_words(*texts)))
     assert vocabulary == stored
-    assert {"harbour", "toll", "for", "now", "commuters", "5", "monday"} <= vocabulary
+    assert {"harbour", "toll", "for", "now", "commuters", "5", "monday", "tram", "spring"} <= vocabulary
     assert "amp" not in vocabulary  # the body's "&amp;" is an entity, not a word
 
 
