@@ -193,7 +193,7 @@ class SeedImporter:
                 with reversion.create_revision():
                     reversion.set_comment(f"Imported from {file.name}")
                     outcomes.append(ImportOutcome(file.name, _update(article, content), article))
-        _assign_slugs(new_articles)
+        _assign_slugs(new_articles, [article.headline for article in new_articles], fallback="article")
         with words_computed(words):
             insert_objects(new_articles)
         return outcomes
@@ -210,8 +210,8 @@ class SeedImporter:
             if author.name not in self._authors and author.name not in new_authors:
                 new_authors[author.name] = Author(name=author.name, bio=author.bio)
                 outcome.authors_created += 1
+        _assign_slugs(list(new_authors.values()), list(new_authors), fallback="author")
         for author in new_authors.values():
-            author.slug = unique_slug(author, author.name, fallback="author")
             _validate(author)
         insert_objects(list(new_authors.values()))
         self._authors.update(new_authors)
@@ -396,17 +396,22 @@ def _update(article, content):
     return "updated"
 
 
-def _assign_slugs(articles):
-    """Unique slugs for new articles with one query for the usual case (no collision)."""
-    bases = [slugify(article.headline)[:247].strip("-") or "article" for article in articles]
-    taken = set(Article.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
-    for article, base in zip(articles, bases, strict=True):
-        slug = base if base not in taken else unique_slug(article, article.headline, fallback="article")
+def _assign_slugs(objects, texts, *, fallback):
+    """Unique slugs made from ``texts`` for ``objects``, new instances of one model, with one
+    query for the usual case (no collision), where ``unique_slug`` makes one for each."""
+    if not objects:
+        return
+    model = type(objects[0])
+    max_length = model._meta.get_field("slug").max_length
+    bases = [slugify(text)[: max_length - 8].strip("-") or fallback for text in texts]
+    taken = set(model._default_manager.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    for obj, text, base in zip(objects, texts, bases, strict=True):
+        slug = base if base not in taken else unique_slug(obj, text, fallback=fallback)
         number = 1
-        while slug in taken:  # collides with another article of this group
+        while slug in taken:  # collides with another object of this group
             number += 1
             slug = f"{base}-{number}"
-        article.slug = slug
+        obj.slug = slug
         taken.add(slug)
 
 

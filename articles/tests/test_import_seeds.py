@@ -251,6 +251,22 @@ def test_authors_are_matched_by_name_across_pages(tmp_path):
     assert author.bio == "Covers science and…"
 
 
+def test_new_authors_whose_names_make_the_same_slug_get_slugs_of_their_own(tmp_path):
+    Author.objects.create(name="Zoe Bronte", slug="zoe-bronte")
+    write(tmp_path, "a.txt", page("Story one", byline="Zoë Brontë", author="Zoë Brontë"))
+    write(tmp_path, "b.txt", page("Story two", byline="ZOE BRONTE", author="ZOE BRONTE"))
+    write(tmp_path, "c.txt", page("Story three", byline="Ida Wells", author="Ida Wells"))
+    out, _ = run(tmp_path)
+    assert "Authors created: 3." in summary(out)
+    slugs = dict(Author.objects.values_list("name", "slug"))
+    assert slugs == {
+        "Zoe Bronte": "zoe-bronte",
+        "Zoë Brontë": "zoe-bronte-2",
+        "ZOE BRONTE": "zoe-bronte-3",
+        "Ida Wells": "ida-wells",
+    }
+
+
 def test_byline_only_names_the_author_with_an_empty_bio(tmp_path):
     run(write(tmp_path, "a.txt", page("Story", byline="Jo March for The Globe")))
     author = Author.objects.get()
