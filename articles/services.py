@@ -40,8 +40,8 @@ class SeedFile:
     ``body_html`` is the page's body as sanitised HTML and ``fingerprint`` the story's identity
     (story_fingerprint): the worker that reads the files makes them beside the process that
     writes (articles.seed_files); they are made here if not given. ``words``, the vocabulary
-    words of the new article's texts (articles.vocabulary), likewise; if not given, SQLite's
-    trigger computes them on insert (PostgreSQL's always does)."""
+    words of the new article's texts (articles.vocabulary), are made by the worker on SQLite;
+    if not given, SQLite's trigger computes them on insert (PostgreSQL's always does)."""
 
     name: str
     sha256: str
