@@ -29,6 +29,7 @@ import html
 import json
 import re
 import string
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -42,6 +43,7 @@ from django.utils.safestring import SafeString, mark_safe
 from authors.models import Author
 
 from .models import Article, ArticleAuthor, Section
+from .vocabulary import TAG, WORD, indexed_words
 
 MAX_QUERY_LENGTH = 500
 MAX_RESULTS = 500
@@ -79,10 +81,6 @@ STOP_WORDS = frozenset((
     "too", "very", "s", "t", "can", "will", "just", "don", "should", "now",
 ))  # fmt: skip
 
-# A word as both indexes see one: letters and digits; everything else separates words.
-WORD = re.compile(r"[^\W_]+")
-TAG = re.compile(r"<[^>]+>")
-ENTITY = re.compile(r"&#?[a-zA-Z0-9]+;")
 # Where the body's blocks end: their text is separated there, and joined where other tags were
 # ("<a>link</a>." reads "link.", not "link .").
 BLOCK_END = re.compile(r"</(?:p|h2|h3|h4|li|blockquote|figcaption)>|<br>|<hr>")
@@ -276,20 +274,35 @@ def headline_matches(queryset, query):
     return queryset.filter(BACKENDS[connections[queryset.db].vendor].headline_matches(queryset.model, terms))
 
 
-def indexed_words(*texts):
-    """The distinct words of ``texts`` (plain text, or the body's sanitised HTML) as a JSON
-    array, lowercased, for the vocabulary (migration 0014): SQLite's ``search_words()``. The
-    tags and entities of HTML are not words, as PostgreSQL's trigger has it."""
-    words = set()
-    for text in texts:
-        words.update(WORD.findall(ENTITY.sub(" ", TAG.sub(" ", text or "")).lower()))
-    return json.dumps(sorted(word for word in words if len(word) <= MAX_TERM_LENGTH))
+# The vocabulary words of texts about to be inserted, computed beforehand, by (headline, dek,
+# body): see ``words_computed``.
+_computed_words = {}
+
+
+@contextmanager
+def words_computed(words):
+    """While the block runs, SQLite's ``search_words()`` takes the words of an article whose
+    (headline, dek, body) is a key of ``words`` from there instead of splitting its texts again.
+    The importer's reading worker computes them beside the parsing (articles.seed_files), which
+    takes a quarter of the importing process's work for each page off it; a text that was not
+    computed, or changed since, is split as usual."""
+    _computed_words.update(words)
+    try:
+        yield
+    finally:
+        _computed_words.clear()
+
+
+def search_words(headline, dek, body):
+    """SQLite's ``search_words()``, which migration 0014's triggers call: ``indexed_words``."""
+    words = _computed_words.get((headline, dek, body))
+    return indexed_words(headline, dek, body) if words is None else words
 
 
 def register_sqlite_functions(sender, connection, **kwargs):
     """``connection_created`` receiver: the functions migration 0014's triggers call."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function("search_words", 3, indexed_words, deterministic=True)
+        connection.connection.create_function("search_words", 3, search_words, deterministic=True)
 
 
 def headline_words(table):

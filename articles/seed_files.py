@@ -1,6 +1,7 @@
 """Finding and reading seed files for the importer: which files a run covers (and which it
-refuses before reading them), then bytes, SHA-256, parse, the body's sanitised HTML and the
-story's fingerprint, for a group of files at a time. Needs no Django settings or database, so
+refuses before reading them), then bytes, SHA-256, parse, the body's sanitised HTML, the
+story's fingerprint and, if asked, the page's search vocabulary words, for a group of files at
+a time. Needs no Django settings or database, so
 a worker process can do it beside the process that writes to the database."""
 
 import hashlib
@@ -14,6 +15,7 @@ from pathlib import Path
 from .html import paragraphs_to_html
 from .ninjs_source import parse_ninjs_bytes
 from .seed_parser import SeedPage, SeedParseError, parse_seed_bytes
+from .vocabulary import indexed_words
 
 SUFFIXES = (".txt", ".json")  # text pages and ninjs items
 
@@ -46,9 +48,10 @@ class SeedPath:
 
 @dataclass(frozen=True)
 class ReadFile:
-    """One file as read: ``page`` (with its body as sanitised HTML, ``body_html``, and the
-    story's ``fingerprint``) when it parsed, ``error`` when it was refused, neither when it is
-    unchanged since it was last imported."""
+    """One file as read: ``page`` (with its body as sanitised HTML, ``body_html``, the story's
+    ``fingerprint`` and, if asked, the vocabulary ``words`` of its headline and body) when it
+    parsed, ``error`` when it was refused, neither when it is unchanged since it was last
+    imported."""
 
     path: str
     name: str
@@ -56,6 +59,7 @@ class ReadFile:
     page: SeedPage | None = None
     body_html: str = ""
     fingerprint: str = ""
+    words: str | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -129,11 +133,11 @@ def _inside(path, root):
     return path == root or root in path.parents
 
 
-def read_group(seed_paths, known_hashes, max_bytes):
+def read_group(seed_paths, known_hashes, max_bytes, words=False):
     """Read, hash and parse ``seed_paths``; a file whose hash is its ``known_hashes`` entry is
     not parsed at all, and a file over ``max_bytes`` is refused after reading no more than
-    one byte past the limit."""
-    return [_parsed(read) for read in _read(seed_paths, known_hashes, max_bytes)]
+    one byte past the limit. With ``words``, each page's vocabulary words too."""
+    return [_parsed(read, words) for read in _read(seed_paths, known_hashes, max_bytes)]
 
 
 def _read(seed_paths, known_hashes, max_bytes):
@@ -159,8 +163,9 @@ def _read(seed_paths, known_hashes, max_bytes):
     return results
 
 
-def _parsed(read):
-    """A file from ``_read`` as a ReadFile, parsed if it was still to parse."""
+def _parsed(read, words):
+    """A file from ``_read`` as a ReadFile, parsed if it was still to parse; with ``words``, the
+    vocabulary words of the article it would become (a new article's summary is empty)."""
     if isinstance(read, ReadFile):
         return read
     path, name, sha256, data = read
@@ -170,7 +175,8 @@ def _parsed(read):
         return ReadFile(path, name, sha256, error=str(error))
     body_html = paragraphs_to_html(page.body)
     fingerprint = story_fingerprint(page.headline, page.byline)
-    return ReadFile(path, name, sha256, page, body_html, fingerprint, warnings=warnings)
+    page_words = indexed_words(page.headline, "", body_html) if words else None
+    return ReadFile(path, name, sha256, page, body_html, fingerprint, page_words, warnings=warnings)
 
 
 def parse_file_bytes(data, *, source):
@@ -179,19 +185,20 @@ def parse_file_bytes(data, *, source):
     return parse(data, source=source)
 
 
-def read_groups(seed_paths, *, size, known_hashes, max_bytes, lookahead=2):
+def read_groups(seed_paths, *, size, known_hashes, max_bytes, words=False, lookahead=2):
     """Groups of ReadFile for ``seed_paths`` in order. ``known_hashes(names)`` returns the
-    recorded hash of each name. Groups are read, hashed and parsed here while few of their
-    files (a tenth at most) are new or changed; at the first group with more, a worker process
-    starts, and reads and parses the groups after it while this process parses that group and
-    the caller writes. A re-import of files mostly unchanged (the files refused last time are
-    parsed again) never starts the worker, whose start-up would cost it more than the parsing.
-    At most ``lookahead`` groups wait in memory, however many files there are."""
+    recorded hash of each name; ``words`` asks for each page's vocabulary words. Groups are
+    read, hashed and parsed here while few of their files (a tenth at most) are new or changed;
+    at the first group with more, a worker process starts, and reads and parses the groups
+    after it while this process parses that group and the caller writes. A re-import of files
+    mostly unchanged (the files refused last time are parsed again) never starts the worker,
+    whose start-up would cost it more than the parsing. At most ``lookahead`` groups wait in
+    memory, however many files there are."""
     groups = _batched(seed_paths, size)
     for group in groups:
         read = _read(group, known_hashes([seed_path.name for seed_path in group]), max_bytes)
         if sum(not isinstance(file, ReadFile) for file in read) <= size // 10:
-            yield [_parsed(file) for file in read]
+            yield [_parsed(file, words) for file in read]
             continue
         # Imported here: an unchanged re-import needs neither module.
         from concurrent.futures import ProcessPoolExecutor
@@ -200,10 +207,11 @@ def read_groups(seed_paths, *, size, known_hashes, max_bytes, lookahead=2):
         with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as worker:
 
             def submit(group):
-                return worker.submit(read_group, group, known_hashes([path.name for path in group]), max_bytes)
+                names = [path.name for path in group]
+                return worker.submit(read_group, group, known_hashes(names), max_bytes, words)
 
             pending = [submit(group) for group in islice(groups, lookahead)]
-            yield [_parsed(file) for file in read]
+            yield [_parsed(file, words) for file in read]
             for group in groups:
                 pending.append(submit(group))
                 yield pending.pop(0).result()

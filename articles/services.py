@@ -26,6 +26,7 @@ from newsroom.slugs import unique_slug
 
 from .html import paragraphs_to_html
 from .models import Article, ArticleAuthor, SourceFile
+from .search import words_computed
 
 BREAKING_NEWS = "breaking-news"
 # What the importer writes to an article; the body is sanitised HTML built from plain text.
@@ -38,13 +39,16 @@ class SeedFile:
     folder it was imported from, which identifies it from one import to the next.
     ``body_html`` is the page's body as sanitised HTML and ``fingerprint`` the story's identity
     (story_fingerprint): the worker that reads the files makes them beside the process that
-    writes (articles.seed_files); they are made here if not given."""
+    writes (articles.seed_files); they are made here if not given. ``words``, the vocabulary
+    words of the new article's texts (articles.vocabulary), are made by the worker on SQLite;
+    if not given, SQLite's trigger computes them on insert (PostgreSQL's always does)."""
 
     name: str
     sha256: str
     page: SeedPage
     body_html: str | None = None
     fingerprint: str | None = None
+    words: str | None = None
 
     def __post_init__(self):
         if self.body_html is None:
@@ -82,6 +86,10 @@ class SeedImporter:
     def __init__(self, *, status=Article.Status.PUBLISHED, ticker_lifetime=None):
         self.status = status
         self.ticker_lifetime = ticker_lifetime  # how long an imported ticker item stays live; None: for ever
+        # Whether the vocabulary words of new articles are worth computing beside the parsing:
+        # on SQLite the importing process computes them (search.search_words), on PostgreSQL
+        # the server does.
+        self.wants_words = connections[router.db_for_write(Article)].vendor == "sqlite"
         self._forget()
 
     def _forget(self):
@@ -151,7 +159,7 @@ class SeedImporter:
             source.name: source.article
             for source in SourceFile.objects.filter(name__in=[file.name for file in files]).select_related("article")
         }
-        outcomes, new_articles = [], []
+        outcomes, new_articles, words = [], [], {}
         for file, fingerprint in zip(files, fingerprints, strict=True):
             content = {
                 "headline": file.page.headline,
@@ -175,6 +183,8 @@ class SeedImporter:
                     article.published_at = None if held else now
                 _validate(article, IMPORTED_FIELDS)
                 new_articles.append(article)
+                if file.words is not None:
+                    words[article.headline, article.dek, article.body] = file.words
                 by_fingerprint[fingerprint] = article
                 outcomes.append(ImportOutcome(file.name, "created", article, held_for_review=held))
             elif article.pk is None:  # the same story twice in this group
@@ -183,8 +193,9 @@ class SeedImporter:
                 with reversion.create_revision():
                     reversion.set_comment(f"Imported from {file.name}")
                     outcomes.append(ImportOutcome(file.name, _update(article, content), article))
-        _assign_slugs(new_articles)
-        insert_objects(new_articles)
+        _assign_slugs(new_articles, [article.headline for article in new_articles], fallback="article")
+        with words_computed(words):
+            insert_objects(new_articles)
         return outcomes
 
     def _write_bylines(self, files, outcomes):
@@ -199,8 +210,8 @@ class SeedImporter:
             if author.name not in self._authors and author.name not in new_authors:
                 new_authors[author.name] = Author(name=author.name, bio=author.bio)
                 outcome.authors_created += 1
+        _assign_slugs(list(new_authors.values()), list(new_authors), fallback="author")
         for author in new_authors.values():
-            author.slug = unique_slug(author, author.name, fallback="author")
             _validate(author)
         insert_objects(list(new_authors.values()))
         self._authors.update(new_authors)
@@ -385,17 +396,22 @@ def _update(article, content):
     return "updated"
 
 
-def _assign_slugs(articles):
-    """Unique slugs for new articles with one query for the usual case (no collision)."""
-    bases = [slugify(article.headline)[:247].strip("-") or "article" for article in articles]
-    taken = set(Article.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
-    for article, base in zip(articles, bases, strict=True):
-        slug = base if base not in taken else unique_slug(article, article.headline, fallback="article")
+def _assign_slugs(objects, texts, *, fallback):
+    """Unique slugs made from ``texts`` for ``objects``, new instances of one model, with one
+    query for the usual case (no collision), where ``unique_slug`` makes one for each."""
+    if not objects:
+        return
+    model = type(objects[0])
+    max_length = model._meta.get_field("slug").max_length
+    bases = [slugify(text)[: max_length - 8].strip("-") or fallback for text in texts]
+    taken = set(model._default_manager.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    for obj, text, base in zip(objects, texts, bases, strict=True):
+        slug = base if base not in taken else unique_slug(obj, text, fallback=fallback)
         number = 1
-        while slug in taken:  # collides with another article of this group
+        while slug in taken:  # collides with another object of this group
             number += 1
             slug = f"{base}-{number}"
-        article.slug = slug
+        obj.slug = slug
         taken.add(slug)
 
 

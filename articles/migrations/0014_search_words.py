@@ -23,27 +23,38 @@ search_index = importlib.import_module("articles.migrations.0005_search")
 # Longer "words" (a URL's run of letters, a hash) are not worth proposing.
 MAX_WORD_LENGTH = 50
 
-POSTGRESQL_WORDS = f"""
-    SELECT DISTINCT word FROM regexp_split_to_table(
-        lower(coalesce(new.headline, '') || ' ' || coalesce(new.dek, '') || ' ' || coalesce({
-    search_index.BODY_TEXT.replace("body", "new.body")
-}, '')),
+
+def postgresql_words(row, tables=""):
+    """A query for the distinct words of ``row``'s texts (``new``, or a table in ``tables``)."""
+    return f"""
+    SELECT DISTINCT word FROM {tables}regexp_split_to_table(
+        lower(coalesce({row}.headline, '') || ' ' || coalesce({row}.dek, '') || ' ' || coalesce({
+        search_index.BODY_TEXT.replace("body", f"{row}.body")
+    }, '')),
         '[^[:alnum:]]+'
     ) AS word
     WHERE word <> '' AND length(word) <= {MAX_WORD_LENGTH}
 """
+
+
+def words_trigger_function(name, words):
+    """A trigger function ``name`` that adds the words of the query ``words`` to the vocabulary."""
+    return f"""
+    CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO articles_search_word (word) {words} ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END
+    $$
+    """
+
+
+POSTGRESQL_WORDS = postgresql_words("new")
 POSTGRESQL_FORWARDS = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     f"CREATE TABLE articles_search_word (word varchar({MAX_WORD_LENGTH}) PRIMARY KEY)",
     "CREATE INDEX articles_search_word_trigrams ON articles_search_word USING gin (word gin_trgm_ops)",
-    f"""
-    CREATE FUNCTION articles_search_words() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO articles_search_word (word) {POSTGRESQL_WORDS} ON CONFLICT DO NOTHING;
-        RETURN NULL;
-    END
-    $$
-    """,
+    words_trigger_function("articles_search_words", POSTGRESQL_WORDS),
     """
     CREATE TRIGGER articles_search_words AFTER INSERT OR UPDATE OF headline, dek, body ON articles_article
     FOR EACH ROW EXECUTE FUNCTION articles_search_words()

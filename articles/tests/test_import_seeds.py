@@ -12,6 +12,7 @@ from reversion.models import Version
 
 from articles.models import Article, ArticleAuthor, SourceFile
 from articles.services import story_fingerprint
+from articles.vocabulary import indexed_words
 from authors.models import Author
 from breaking.models import TickerItem
 from newsroom.settings.base import BASE_DIR
@@ -211,6 +212,28 @@ def test_an_import_of_several_groups_reads_the_later_ones_in_a_worker_and_links_
     assert sorted(SourceFile.objects.values_list("name", flat=True)) == ["one.txt", "three.txt", "two.txt"]
 
 
+def test_an_import_adds_the_words_of_the_stored_articles_to_the_search_vocabulary(tmp_path, monkeypatch):
+    # Two articles inserted by one statement, and one whose page the reading worker parsed
+    # (on SQLite, it computes the words, and the insert takes them).
+    from articles.management.commands import import_seeds
+
+    monkeypatch.setattr(import_seeds, "GROUP_SIZE", 2)
+    write(tmp_path, "a.txt", page("Harbour Bridge Opens", "The crossing & its toll <for now>.", byline="AP"))
+    write(tmp_path, "b.txt", page("Ferry Fares Rise", "Commuters pay 5% more from Monday.", byline="AP"))
+    write(tmp_path, "c.txt", page("Tram Line Extended", "Three stops open in spring.", byline="AP"))
+    run(tmp_path)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM articles_search_word")
+        vocabulary = {word for (word,) in cursor.fetchall()}
+    stored = set()
+    for texts in Article.objects.values_list("headline", "dek", "body"):
+        stored.update(json.loads(indexed_words(*texts)))
+    assert vocabulary == stored
+    assert {"harbour", "toll", "for", "now", "commuters", "5", "monday", "tram", "spring"} <= vocabulary
+    assert "amp" not in vocabulary  # the body's "&amp;" is an entity, not a word
+
+
 def test_unresolved_navigation_keeps_the_headline(tmp_path):
     run(write(tmp_path, "a.txt", page("Lonely story", byline="A", previous="Never imported")))
     article = Article.objects.get()
@@ -226,6 +249,22 @@ def test_authors_are_matched_by_name_across_pages(tmp_path):
     author = Author.objects.get()
     assert author.articles.count() == 2
     assert author.bio == "Covers science and…"
+
+
+def test_new_authors_whose_names_make_the_same_slug_get_slugs_of_their_own(tmp_path):
+    Author.objects.create(name="Zoe Bronte", slug="zoe-bronte")
+    write(tmp_path, "a.txt", page("Story one", byline="Zoë Brontë", author="Zoë Brontë"))
+    write(tmp_path, "b.txt", page("Story two", byline="ZOE BRONTE", author="ZOE BRONTE"))
+    write(tmp_path, "c.txt", page("Story three", byline="Ida Wells", author="Ida Wells"))
+    out, _ = run(tmp_path)
+    assert "Authors created: 3." in summary(out)
+    slugs = dict(Author.objects.values_list("name", "slug"))
+    assert slugs == {
+        "Zoe Bronte": "zoe-bronte",
+        "Zoë Brontë": "zoe-bronte-2",
+        "ZOE BRONTE": "zoe-bronte-3",
+        "Ida Wells": "ida-wells",
+    }
 
 
 def test_byline_only_names_the_author_with_an_empty_bio(tmp_path):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from articles import search, search_views
 from articles.models import Article
 from articles.search import Highlighter, search_articles, search_terms
+from articles.vocabulary import indexed_words
 from newsroom.settings.base import BASE_DIR
 
 from .factories import make_article, make_author, make_section
@@ -533,6 +534,16 @@ def test_the_vocabulary_holds_the_indexed_words_lowercased():
     assert words == ["crossing"]
     assert search.Search("x").backend.words_starting(connection, "bri", 10) == ["bridge"]
     assert search.Search("x").backend.words_starting(connection, "em", 10) == []  # tags are not words
+
+
+def test_sqlite_search_words_takes_the_words_computed_beforehand_while_the_block_runs():
+    texts = ("Harbour Bridge", "", "<p>The crossing.</p>")
+    other = ("Ferry Fares", "", "<p>Rise again.</p>")
+
+    with search.words_computed({texts: '["computed"]'}):
+        assert search.search_words(*texts) == '["computed"]'
+        assert search.search_words(*other) == indexed_words(*other)
+    assert search.search_words(*texts) == indexed_words(*texts) == '["bridge", "crossing", "harbour", "the"]'
 
 
 def test_a_query_that_finds_nothing_takes_ten_queries_with_its_suggestion(client, django_assert_num_queries):

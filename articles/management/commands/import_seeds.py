@@ -117,7 +117,11 @@ class Command(BaseCommand):
         importer = SeedImporter(status=status, ticker_lifetime=settings.IMPORT_TICKER_LIFETIME)
         tally = Tally()
         groups = read_groups(
-            files, size=GROUP_SIZE, known_hashes=importer.known_hashes, max_bytes=settings.IMPORT_MAX_FILE_BYTES
+            files,
+            size=GROUP_SIZE,
+            known_hashes=importer.known_hashes,
+            max_bytes=settings.IMPORT_MAX_FILE_BYTES,
+            words=importer.wants_words,
         )
         for group in groups:
             tally.found += len(group)
@@ -130,7 +134,9 @@ class Command(BaseCommand):
                     self.refuse(tally, read.path, read.error)
                 else:
                     self.warn(read.warnings)
-                    seed_file = SeedFile(read.name, read.sha256, read.page, read.body_html, read.fingerprint)
+                    seed_file = SeedFile(
+                        read.name, read.sha256, read.page, read.body_html, read.fingerprint, words=read.words
+                    )
                     to_import.append((read.path, seed_file))
             for path, outcome in self.write(importer, to_import, tally):
                 tally.count(outcome)
