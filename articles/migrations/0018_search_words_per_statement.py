@@ -45,7 +45,7 @@ BACKWARDS = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0016_merge_tickers_move_and_search"),
+        ("articles", "0017_status_published_index_section"),
     ]
 
     operations = [
