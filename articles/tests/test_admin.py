@@ -340,6 +340,19 @@ def test_preview_shows_a_draft_as_readers_would_see_it(editor_client, client):
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
+def test_preview_links_the_imported_stories_readers_can_see_and_not_the_others(editor_client):
+    part_one = make_article(headline="Part one", published_at=timezone.now() - timedelta(days=2))
+    part_three = make_article(headline="Part three unpublished", status=Article.Status.DRAFT)
+    article = make_article(
+        status=Article.Status.DRAFT, headline="Part two", previous_article=part_one, next_article=part_three
+    )
+
+    page = editor_client.get(reverse("admin:articles_article_preview", args=[article.pk])).content.decode()
+
+    assert f'href="{part_one.get_absolute_url()}"' in page and "Part one" in page
+    assert "Part three unpublished" not in page
+
+
 def test_preview_is_never_cached(editor_client):
     article = make_article(status=Article.Status.DRAFT)
     response = editor_client.get(reverse("admin:articles_article_preview", args=[article.pk]))
