@@ -18,6 +18,9 @@ parameter of its own (``__in`` lists, ``LIKE`` patterns, values the SQL inlines)
 such queries stay ordinary querysets. (django-prepared-queries does the same for Django 1.x
 and is no longer maintained.)
 
+On PostgreSQL each connection also has the server prepare these statements, so that they are
+planned once, not at every request (``prepared_statements``, read by newsroom/postgresql/base.py).
+
 Lists are read a page at a time (``query.page(offset, limit, ...)``, with ``LIMIT`` and
 ``OFFSET`` as parameters) and counted up to a bound (``query.count_upto(limit, ...)``); a
 ``PreparedList`` gives a paginator both.
@@ -32,6 +35,9 @@ from functools import update_wrapper
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
+
+# The SQL of every statement built here: the database backend has the server prepare these.
+prepared_statements = set()
 
 
 def prepared(build):
@@ -101,7 +107,8 @@ class PreparedQuery:
         with self.lock:
             if (shape, lengths) not in self.statements:
                 builds = (self._compile(shape, self._markers(variant, lengths)) for variant in (1, 2))
-                self.statements[shape, lengths] = self._compare(*builds)
+                statement = self.statements[shape, lengths] = self._compare(*builds)
+                prepared_statements.add(statement.sql)
         return self.statements[shape, lengths]
 
     def _compile(self, shape, markers):

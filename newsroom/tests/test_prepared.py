@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -148,3 +149,49 @@ def test_a_query_sliced_by_itself_cannot_be_asked_for_by_pages():
 
     with pytest.raises(ImproperlyConfigured, match="must not be sliced"):
         first_three.page(0, 2, section=1)
+
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side statements: PostgreSQL")
+
+
+def server_prepared():
+    """The statements this connection has prepared on the server, as PostgreSQL lists them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@on_postgresql
+def test_postgresql_prepares_a_prepared_query_once_and_nothing_else():
+    section = make_section(name="Energy")
+    make_article(headline="B", section=section)
+    make_article(headline="A", section=section)
+    list(Article.objects.filter(headline="A"))  # an ordinary query is not prepared
+    assert server_prepared() == []
+
+    for _ in range(3):
+        assert [a.headline for a in in_section_by_headline(section=section.pk, at=timezone.now())] == ["A", "B"]
+    [statement] = server_prepared()
+    assert statement.startswith('SELECT "articles_article"."id", "articles_article"."headline"')
+    assert "$1" in statement and "ORDER BY" in statement
+
+    list(Article.objects.filter(headline="B"))
+    assert len(server_prepared()) == 1
+
+
+@on_postgresql
+def test_a_rolled_back_transaction_leaves_prepared_queries_working():
+    section = make_section(name="Energy")
+    make_article(headline="A", section=section)
+    assert len(in_section_by_headline(section=section.pk, at=timezone.now())) == 1
+
+    def add_then_fail():
+        with transaction.atomic():
+            make_article(headline="B", section=section)
+            assert len(in_section_by_headline(section=section.pk, at=timezone.now())) == 2
+            raise LookupError("rolled back")
+
+    with pytest.raises(LookupError, match="rolled back"):
+        add_then_fail()
+    assert [a.headline for a in in_section_by_headline(section=section.pk, at=timezone.now())] == ["A"]
+    assert in_section_by_headline.count_upto(10, section=section.pk, at=timezone.now()) == 1

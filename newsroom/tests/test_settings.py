@@ -74,7 +74,8 @@ def test_settings_come_from_the_environment(run_django, tmp_path):
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert shown["debug"] is False
-    assert shown["engine"] == "django.db.backends.postgresql"
+    assert shown["engine"] == "newsroom.postgresql"
+    assert shown["options"]["server_side_binding"] is True  # so that the pages' statements are prepared
     assert shown["name"] == "newsroom"
     assert shown["health_checks"] is True
     assert shown["max_age"] > 0
@@ -90,11 +91,13 @@ def test_pgbouncer_transaction_mode_settings_come_from_the_environment(run_djang
         "DATABASE_URL": "postgres://postgres@pgbouncer:6432/newsroom",
         "CONN_MAX_AGE": "0",
         "DISABLE_SERVER_SIDE_CURSORS": "1",
+        "DATABASE_PREPARED_STATEMENTS": "off",
     }
     result = run_django(code=SHOW_SETTINGS, env=environment)
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert (shown["max_age"], shown["server_side_cursors"]) == (0, False)
+    assert shown["options"]["server_side_binding"] is False
 
 
 def test_sqlite_file_runs_in_wal_mode_and_keeps_its_connection(run_django, tmp_path):
