@@ -275,22 +275,52 @@ def headline_matches(queryset, query):
 
 
 # The vocabulary words of texts about to be inserted, computed beforehand, by (headline, dek,
-# body): see ``words_computed``.
+# body): see ``words_given``.
 _computed_words = {}
+# Words a writer may add to the vocabulary at once: a group of imported pages holds a few
+# thousand new ones.
+WORDS_A_STATEMENT = 20_000
 
 
 @contextmanager
-def words_computed(words):
-    """While the block runs, SQLite's ``search_words()`` takes the words of an article whose
-    (headline, dek, body) is a key of ``words`` from there instead of splitting its texts again.
-    The importer's reading worker computes them beside the parsing (articles.seed_files), which
-    takes a quarter of the importing process's work for each page off it; a text that was not
-    computed, or changed since, is split as usual."""
-    _computed_words.update(words)
-    try:
-        yield
-    finally:
-        _computed_words.clear()
+def words_given(words, using="default", *, added=None):
+    """Articles inserted while the block runs have their vocabulary words (a JSON array, as
+    ``indexed_words`` makes it) in ``words``, by (headline, dek, body); the importer's reading
+    worker computes them beside the parsing (articles.seed_files), so that neither this
+    process nor the database splits the texts again.
+
+    - SQLite: ``search_words()``, which the insert trigger calls, takes them from there; a text
+      that was not computed, or changed since, is split as usual.
+    - PostgreSQL: the insert trigger leaves the vocabulary alone for this transaction (migration
+      0019), and the words are added when the block ends, in one statement. So every article
+      the block inserts must be in ``words``. ``added``, a set the caller keeps, holds the
+      words added before in this run: they are not sent again.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        _computed_words.update(words)
+        try:
+            yield
+        finally:
+            _computed_words.clear()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('newsroom.words_given', 'on', true)")
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('newsroom.words_given', '', true)")
+        new = set().union(*map(json.loads, words.values())) - (added if added is not None else set())
+        for chunk in _chunks(sorted(new), WORDS_A_STATEMENT):
+            cursor.execute(
+                "INSERT INTO articles_search_word (word) SELECT unnest(%s::varchar[]) ON CONFLICT DO NOTHING", [chunk]
+            )
+    if added is not None:
+        added |= new
+
+
+def _chunks(items, size):
+    return (items[start : start + size] for start in range(0, len(items), size))
 
 
 def search_words(headline, dek, body):

@@ -26,10 +26,14 @@ from newsroom.slugs import unique_slug
 
 from .html import paragraphs_to_html
 from .models import Article, ArticleAuthor, SourceFile
-from .search import words_computed
+from .search import words_given
+from .vocabulary import indexed_words
 
 BREAKING_NEWS = "breaking-news"
 # What the importer writes to an article; the body is sanitised HTML built from plain text.
+# Vocabulary words an import remembers having added, at most (a few MB): past that it forgets
+# them, and the database skips those it holds already.
+WORDS_REMEMBERED = 200_000
 IMPORTED_FIELDS = {"headline", "credit_line", "source_name", "previous_headline", "next_headline", "status"}
 
 
@@ -39,9 +43,8 @@ class SeedFile:
     folder it was imported from, which identifies it from one import to the next.
     ``body_html`` is the page's body as sanitised HTML and ``fingerprint`` the story's identity
     (story_fingerprint): the worker that reads the files makes them beside the process that
-    writes (articles.seed_files); they are made here if not given. ``words``, the vocabulary
-    words of the new article's texts (articles.vocabulary), are made by the worker on SQLite;
-    if not given, SQLite's trigger computes them on insert (PostgreSQL's always does)."""
+    writes (articles.seed_files); they are made here if not given. So are ``words``, the
+    vocabulary words of the new article's texts (articles.vocabulary)."""
 
     name: str
     sha256: str
@@ -86,10 +89,9 @@ class SeedImporter:
     def __init__(self, *, status=Article.Status.PUBLISHED, ticker_lifetime=None):
         self.status = status
         self.ticker_lifetime = ticker_lifetime  # how long an imported ticker item stays live; None: for ever
-        # Whether the vocabulary words of new articles are worth computing beside the parsing:
-        # on SQLite the importing process computes them (search.search_words), on PostgreSQL
-        # the server does.
-        self.wants_words = connections[router.db_for_write(Article)].vendor == "sqlite"
+        # The vocabulary words of new articles are computed beside the parsing, and given with
+        # the articles (search.words_given).
+        self.wants_words = True
         self._forget()
 
     def _forget(self):
@@ -98,6 +100,7 @@ class SeedImporter:
         self._ticker = None
         self._ticker_texts = None
         self._by_file_name = None  # whether any record predates paths
+        self._words_added = set()  # vocabulary words this run has added (search.words_given)
 
     def known_hashes(self, names):
         """``{path: sha256}`` of the files among ``names`` (paths relative to the import
@@ -183,8 +186,8 @@ class SeedImporter:
                     article.published_at = None if held else now
                 _validate(article, IMPORTED_FIELDS)
                 new_articles.append(article)
-                if file.words is not None:
-                    words[article.headline, article.dek, article.body] = file.words
+                texts = article.headline, article.dek, article.body
+                words[texts] = file.words if file.words is not None else indexed_words(*texts)
                 by_fingerprint[fingerprint] = article
                 outcomes.append(ImportOutcome(file.name, "created", article, held_for_review=held))
             elif article.pk is None:  # the same story twice in this group
@@ -194,7 +197,9 @@ class SeedImporter:
                     reversion.set_comment(f"Imported from {file.name}")
                     outcomes.append(ImportOutcome(file.name, _update(article, content), article))
         _assign_slugs(new_articles, [article.headline for article in new_articles], fallback="article")
-        with words_computed(words):
+        if len(self._words_added) > WORDS_REMEMBERED:
+            self._words_added.clear()
+        with words_given(words, router.db_for_write(Article), added=self._words_added):
             insert_objects(new_articles)
         return outcomes
 

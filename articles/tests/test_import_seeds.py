@@ -214,7 +214,7 @@ def test_an_import_of_several_groups_reads_the_later_ones_in_a_worker_and_links_
 
 def test_an_import_adds_the_words_of_the_stored_articles_to_the_search_vocabulary(tmp_path, monkeypatch):
     # Two articles inserted by one statement, and one whose page the reading worker parsed
-    # (on SQLite, it computes the words, and the insert takes them).
+    # (it computes the words, and the insert takes them).
     from articles.management.commands import import_seeds
 
     monkeypatch.setattr(import_seeds, "GROUP_SIZE", 2)
