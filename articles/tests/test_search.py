@@ -1,6 +1,8 @@
 """Reader search: what it finds, in what order, what it never shows, and that no input breaks it.
 Every test runs on SQLite and on PostgreSQL with the same expectations."""
 
+import importlib
+import string
 from datetime import timedelta
 from io import StringIO
 
@@ -545,6 +547,32 @@ def test_sqlite_search_words_takes_the_words_computed_beforehand_while_the_block
         assert search.search_words(*texts) == '["computed"]'
         assert search.search_words(*other) == indexed_words(*other)
     assert search.search_words(*texts) == indexed_words(*texts) == '["bridge", "crossing", "harbour", "the"]'
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search_vector")
+def test_postgresql_indexes_the_words_it_indexed_before_its_body_text_took_one_pass():
+    """Migration 0020 makes the body's text in one regular expression: the same words as the two
+    expressions and ``translate()`` of migration 0005, tags, entities and punctuation alike."""
+    body = (
+        f"<p>F-35s &amp; U.S. jets: {string.punctuation} cost $1,000,000 <em>each</em>&nbsp;(or&#160;more),"
+        " x<y, a>b; “quoted” — naïve café: 5%/year & &unknown; <a href='x'>link</a></p><p>Next.</p>"
+    )
+    article = make_article(headline="Jets: U.S.-built", dek="A dek, with (punctuation)!", body=body)
+    before = importlib.import_module("articles.migrations.0005_search")
+
+    def words(text):
+        return f"to_tsvector('english', {before.postgresql_words(f'coalesce({text}, {chr(39) * 2})')})"
+
+    vector = (
+        f"setweight({words('headline')}, 'A') || setweight({words('dek')}, 'B')"
+        f" || setweight({words(before.BODY_TEXT)}, 'C')"
+    )
+    with connection.cursor() as cursor:  # no parameters: "%" is just a character
+        cursor.execute(f"SELECT search_vector::text, ({vector})::text FROM articles_article WHERE id = {article.pk}")
+        now, then = cursor.fetchone()
+    assert now == then
+    assert "'35s':" in now and "'naïv':" in now  # "F-35s" split at the hyphen, accents kept
+    assert "'amp'" not in now and "'nbsp'" not in now and "'href'" not in now  # entities and tags are no words
 
 
 def vocabulary():
