@@ -166,17 +166,18 @@ def test_postgresql_prepares_a_prepared_query_once_and_nothing_else():
     section = make_section(name="Energy")
     make_article(headline="B", section=section)
     make_article(headline="A", section=section)
+    before = set(server_prepared())  # the connection may hold what earlier tests prepared
     list(Article.objects.filter(headline="A"))  # an ordinary query is not prepared
-    assert server_prepared() == []
+    assert set(server_prepared()) == before
 
     for _ in range(3):
         assert [a.headline for a in in_section_by_headline(section=section.pk, at=timezone.now())] == ["A", "B"]
-    [statement] = server_prepared()
+    [statement] = set(server_prepared()) - before
     assert statement.startswith('SELECT "articles_article"."id", "articles_article"."headline"')
     assert "$1" in statement and "ORDER BY" in statement
 
     list(Article.objects.filter(headline="B"))
-    assert len(server_prepared()) == 1
+    assert set(server_prepared()) - before == {statement}
 
 
 @on_postgresql
