@@ -40,15 +40,20 @@ from django.db import connections
 prepared_statements = set()
 
 
-def prepared(build):
+def prepared(build=None, *, on_server=True):
     """Decorate ``build(**arguments) -> QuerySet``; calling the result returns the list of what
-    the queryset holds for those arguments."""
-    return PreparedQuery(build)
+    the queryset holds for those arguments. ``on_server=False`` keeps PostgreSQL from preparing
+    the statements (planned for each call's values, as an ordinary query is): for a query whose
+    generic plan was found slower than a plan for the values."""
+    if build is None:
+        return lambda build: PreparedQuery(build, on_server=on_server)
+    return PreparedQuery(build, on_server=on_server)
 
 
 class PreparedQuery:
-    def __init__(self, build):
+    def __init__(self, build, *, on_server=True):
         self.build = build
+        self.on_server = on_server
         self.signature = inspect.signature(build)
         self.arguments = {}
         for name, parameter in self.signature.parameters.items():
@@ -108,7 +113,8 @@ class PreparedQuery:
             if (shape, lengths) not in self.statements:
                 builds = (self._compile(shape, self._markers(variant, lengths)) for variant in (1, 2))
                 statement = self.statements[shape, lengths] = self._compare(*builds)
-                prepared_statements.add(statement.sql)
+                if self.on_server:
+                    prepared_statements.add(statement.sql)
         return self.statements[shape, lengths]
 
     def _compile(self, shape, markers):

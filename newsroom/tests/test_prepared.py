@@ -196,3 +196,17 @@ def test_a_rolled_back_transaction_leaves_prepared_queries_working():
         add_then_fail()
     assert [a.headline for a in in_section_by_headline(section=section.pk, at=timezone.now())] == ["A"]
     assert in_section_by_headline.count_upto(10, section=section.pk, at=timezone.now()) == 1
+
+
+@on_postgresql
+def test_a_query_kept_off_the_server_is_not_prepared_there():
+    @prepared(on_server=False)
+    def in_section_planned_each_time(section: int, at: datetime):
+        return Article.objects.published(at).filter(section=section).only("headline").order_by("-headline")
+
+    section = make_section(name="Energy")
+    make_article(headline="A", section=section)
+    before = set(server_prepared())
+    for _ in range(3):
+        assert [a.headline for a in in_section_planned_each_time(section=section.pk, at=timezone.now())] == ["A"]
+    assert set(server_prepared()) == before
