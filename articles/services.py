@@ -30,10 +30,10 @@ from .search import words_given
 from .vocabulary import indexed_words
 
 BREAKING_NEWS = "breaking-news"
-# What the importer writes to an article; the body is sanitised HTML built from plain text.
 # Vocabulary words an import remembers having added, at most (a few MB): past that it forgets
 # them, and the database skips those it holds already.
 WORDS_REMEMBERED = 200_000
+# What the importer writes to an article; the body is sanitised HTML built from plain text.
 IMPORTED_FIELDS = {"headline", "credit_line", "source_name", "previous_headline", "next_headline", "status"}
 
 
@@ -89,9 +89,6 @@ class SeedImporter:
     def __init__(self, *, status=Article.Status.PUBLISHED, ticker_lifetime=None):
         self.status = status
         self.ticker_lifetime = ticker_lifetime  # how long an imported ticker item stays live; None: for ever
-        # The vocabulary words of new articles are computed beside the parsing, and given with
-        # the articles (search.words_given).
-        self.wants_words = True
         self._forget()
 
     def _forget(self):

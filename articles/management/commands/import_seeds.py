@@ -121,7 +121,7 @@ class Command(BaseCommand):
             size=GROUP_SIZE,
             known_hashes=importer.known_hashes,
             max_bytes=settings.IMPORT_MAX_FILE_BYTES,
-            words=importer.wants_words,
+            words=True,  # each new article's vocabulary words, given with it (search.words_given)
         )
         for group in groups:
             tally.found += len(group)
