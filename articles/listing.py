@@ -5,12 +5,19 @@ no more than its article page does. Each starts from the one definition of publi
 at a time the caller gives, the same for every query of a page.
 
 The card columns and ordering are those of ``articles.views.public_articles()``; the bylines
-come after, for the page's articles only (``articles.views.with_listed_bylines``)."""
+come after, for the page's articles only (``articles.views.with_listed_bylines``). A list reads
+its articles as rows (``ListedArticle``), not model instances: a list page shows dozens, and
+making each an instance with its section took longer than the queries."""
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
+
+from django.db.models.fields.files import ImageFieldFile
 
 from authors.models import Author
 from newsroom.prepared import prepared
+from newsroom.slugs import slug_url
 
 from .models import Article, Section
 
@@ -26,21 +33,128 @@ def cards(articles):
     return articles.select_related("section").only(*CARD_FIELDS, *SECTION_FIELDS)
 
 
-@prepared
+def card_rows(articles):
+    """``articles`` as the rows ``ListedArticle.from_row`` takes."""
+    return articles.values_list(*ListedArticle.COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedSection:
+    pk: int
+    slug: str
+    name: str
+    order: int
+
+    def get_absolute_url(self):
+        return slug_url("articles:section", self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class BylineAuthor:
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedByline:
+    """A byline as a card shows it: the author's name."""
+
+    author_id: int
+    author: BylineAuthor
+
+
+class Bylines(tuple):
+    """A listed article's bylines, read as an instance's are (``article.bylines.all()``)."""
+
+    def all(self):
+        return self
+
+
+NO_BYLINES = Bylines()
+
+
+@dataclass(eq=False, slots=True)
+class ListedArticle:
+    """What a list shows of an article: its card's columns and section, then its bylines
+    (``articles.views.with_listed_bylines``) and its card's HTML (``articles.cards``). Read as
+    the model instance is for all of that: ``article.section.name``, ``article.bylines.all()``,
+    ``article.lead_image.url``, ``article.get_absolute_url()``."""
+
+    COLUMNS: ClassVar = (
+        *("pk", "headline", "slug", "dek", "credit_line", "published_at", "updated_at"),
+        *("lead_image", "lead_image_width", "lead_image_height", "lead_image_alt"),
+        *("section", "section__slug", "section__name", "section__order"),
+    )
+
+    pk: int
+    headline: str
+    slug: str
+    dek: str
+    credit_line: str
+    published_at: datetime | None
+    updated_at: datetime
+    lead_image_name: str
+    lead_image_width: int | None
+    lead_image_height: int | None
+    lead_image_alt: str
+    section_id: int | None
+    section: ListedSection | None
+    bylines: Bylines = NO_BYLINES
+    card: str = ""
+
+    @classmethod
+    def from_row(cls, row):
+        *article, section_id, section_slug, section_name, section_order = row
+        section = ListedSection(section_id, section_slug, section_name, section_order) if section_id else None
+        return cls(*article, section_id, section)
+
+    @classmethod
+    def of(cls, article):
+        """``article`` as a list shows it, from an instance with the columns of ``cards()``."""
+        if isinstance(article, cls):
+            return article
+        section = article.section
+        return cls(
+            *(article.pk, article.headline, article.slug, article.dek, article.credit_line),
+            *(article.published_at, article.updated_at, article.lead_image.name or ""),
+            *(article.lead_image_width, article.lead_image_height, article.lead_image_alt),
+            article.section_id,
+            section and ListedSection(section.pk, section.slug, section.name, section.order),
+        )
+
+    @property
+    def lead_image(self):
+        return ImageFieldFile(None, LEAD_IMAGE, self.lead_image_name or None)
+
+    def get_absolute_url(self):
+        return slug_url("articles:detail", self.slug)
+
+    def __eq__(self, other):
+        # The same article, as for model instances.
+        return isinstance(other, ListedArticle) and other.pk == self.pk
+
+    def __hash__(self):
+        return hash(self.pk)
+
+
+LEAD_IMAGE = Article._meta.get_field("lead_image")
+
+
+@prepared(make=ListedArticle.from_row)
 def latest(at: datetime):
-    return cards(Article.objects.published(at))
+    return card_rows(Article.objects.published(at))
 
 
-@prepared
+@prepared(make=ListedArticle.from_row)
 def in_section(section: int, at: datetime):
-    return cards(Article.objects.published(at).filter(section=section))
+    return card_rows(Article.objects.published(at).filter(section=section))
 
 
 # Not prepared on PostgreSQL's side: at 100,000 articles its generic plan made the author's page
 # and the archive by author a third slower than plans for the author asked for (README, "Scale").
-@prepared(on_server=False)
+@prepared(on_server=False, make=ListedArticle.from_row)
 def by_author(author: int, at: datetime):
-    return cards(Article.objects.published(at).filter(bylines__author=author))
+    return card_rows(Article.objects.published(at).filter(bylines__author=author))
 
 
 @prepared

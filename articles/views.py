@@ -68,18 +68,22 @@ def _listed_bylines_queryset():
 
 
 def with_listed_bylines(articles):
-    """Give each of ``articles`` the bylines a listing shows, as ``listed_bylines()`` would, in
-    one query whose SQL is built once per process (and number of articles)."""
+    """``articles`` (rows or instances with the columns of ``listing.cards()``) as the rows a
+    list shows (``listing.ListedArticle``), each with the bylines a listing shows, in one query
+    whose SQL is built once per process (and number of articles)."""
+    articles = [listing.ListedArticle.of(article) for article in articles]
     by_article = {article.pk: [] for article in articles}
-    for byline in _listed_bylines(articles=list(by_article)):
-        by_article[byline.article_id].append(byline)
+    for article, author, name in _listed_bylines(articles=list(by_article)):
+        by_article[article].append(listing.ListedByline(author, listing.BylineAuthor(author, name)))
     for article in articles:
-        set_prefetched(article, bylines=by_article[article.pk])
+        article.bylines = listing.Bylines(by_article[article.pk])
+    return articles
 
 
 @prepared
 def _listed_bylines(articles: list[int]):
-    return _listed_bylines_queryset().filter(article__in=articles)
+    # In the order of listed_bylines(): the model's ordering.
+    return ArticleAuthor.objects.filter(article__in=articles).values_list("article", "author", "author__name")
 
 
 def _neighbour(direction, at):
@@ -225,8 +229,7 @@ class PreparedListMixin:
     their bylines in one more query, then are named in the page cache and given their cards."""
 
     def listed(self, articles):
-        articles = list(articles)
-        with_listed_bylines(articles)
+        articles = with_listed_bylines(articles)
         shows_articles(self.request, articles)
         with_cards(articles, eager=FIRST_ROW)
         return articles
@@ -273,15 +276,21 @@ class ArchiveView(LastModifiedMixin, PreparedListMixin, FilterView):
     strict = True
 
     def get_queryset(self):
-        return listing.cards(Article.objects.published(self.at))
+        # Given to the filter set only for the filters no prepared list serves (get()): building
+        # the public queryset costs more than the rest of the filter set, and most requests
+        # are served by a prepared list.
+        return Article.objects.none()
 
     def get(self, request, *args, **kwargs):
         self.at = timezone.now()
         self.filterset = self.get_filterset(self.get_filterset_class())
         if self.filterset.is_bound and not self.filterset.is_valid():
             self.object_list = []
+        elif (prepared_list := self.filterset.prepared_list(self.at)) is not None:
+            self.object_list = prepared_list
         else:
-            self.object_list = self.filterset.prepared_list(self.at) or self.filterset.qs
+            self.filterset.queryset = listing.cards(Article.objects.published(self.at))
+            self.object_list = self.filterset.qs
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
 
@@ -299,7 +308,11 @@ class ArchiveView(LastModifiedMixin, PreparedListMixin, FilterView):
             tags={"list:authors", "list:latest"},
         )
         context["author_choices"] = [("", "Any author"), *authors]
-        sections = [(section.slug, section.name) for section in listing.public_sections(at=self.at)]
+        sections = cached_for_content(
+            "archive-sections",
+            lambda: [(section.slug, section.name) for section in listing.public_sections(at=timezone.now())],
+            tags={"sections", "list:latest"},
+        )
         context["section_choices"] = [("", "Any section"), *sections]
         shows(self.request, "list:latest", "list:authors")
         context["object_list"] = self.listed(context["object_list"])

@@ -12,8 +12,9 @@ home page, an article, its section, the author with the most articles, the archi
 that author, search and /ticker.json, beside the framework floor: /__floor__/, a bare Django view
 returning the article page's bytes with no query and no template, served by the same workers
 through the same middleware (bench/floor_urls.py).
-It runs once with the page cache off (PAGE_CACHE_SECONDS=0) and once with it on (300), prints a
-markdown table and writes it to bench/out/pages-<date>.md (wrk's own output goes beside it).
+It runs once with the page cache off (PAGE_CACHE_SECONDS=0: every page rendered, as a page the
+cache misses is, with the blocks pages share cached as they are then) and once with it on (300),
+prints a markdown table and writes it to bench/out/pages-<date>.md (wrk's own output goes beside it).
 
 Options:
   --pages N          articles to generate and import (default 10000)
@@ -24,6 +25,8 @@ Options:
   --postgres         use a scratch database on PostgreSQL (BENCH_POSTGRES_URL, default
                      postgres://postgres@127.0.0.1:5432/postgres), created and dropped
   --no-redis         keep the cache in each worker's memory even when Redis answers
+  --no-block-cache   uncached, render the blocks pages share (the breaking-news bar, "more top
+                     reads") on every page too (BLOCK_CACHE_SECONDS=0)
   --quick            a smoke run: 1000 pages, 3s per measurement
   --keep             keep the scratch directory (corpus, database, logs)
   -h, --help         this text
@@ -48,6 +51,7 @@ threads=1
 query="pipeline delays"
 postgres=0
 use_redis=1
+block_seconds=300
 keep=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -58,6 +62,7 @@ while [ $# -gt 0 ]; do
         --query) query="$2"; shift 2 ;;
         --postgres) postgres=1; shift ;;
         --no-redis) use_redis=0; shift ;;
+        --no-block-cache) block_seconds=0; shift ;;
         --quick) pages=1000; duration=3s; shift ;;
         --keep) keep=1; shift ;;
         -h | --help) usage; exit 0 ;;
@@ -80,6 +85,7 @@ fi
 
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/newsroom-pages.XXXXXX")"
 server_pid=""
+blocks=""  # BLOCK_CACHE_SECONDS of the next server (empty: as long as pages)
 drop_database=""
 server_url=""
 
@@ -127,7 +133,7 @@ export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 DEBUG=0
 export STATIC_ROOT="$scratch/static" MEDIA_ROOT="$scratch/media"
 export CACHE_KEY_PREFIX=newsroom-bench
-unset REDIS_URL PAGE_CACHE_SECONDS
+unset REDIS_URL PAGE_CACHE_SECONDS BLOCK_CACHE_SECONDS
 
 echo "== Corpus and database"
 "$PY" bench/make_corpus.py "$pages" "$scratch/corpus"
@@ -240,7 +246,8 @@ flush_cache() {
 # start_server SETTINGS PAGE_CACHE_SECONDS LOG: gunicorn on a free loopback port; sets $port.
 start_server() {
     port="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-    DJANGO_SETTINGS_MODULE="$1" PAGE_CACHE_SECONDS="$2" BENCH_FLOOR_FILE="$scratch/floor.html" \
+    DJANGO_SETTINGS_MODULE="$1" PAGE_CACHE_SECONDS="$2" BLOCK_CACHE_SECONDS="$blocks" \
+        BENCH_FLOOR_FILE="$scratch/floor.html" \
         "$GUNICORN" newsroom.wsgi --chdir "$ROOT" --workers 2 --worker-class sync \
         --bind "127.0.0.1:$port" --error-logfile "$3" >>"$3" 2>&1 &
     server_pid=$!
@@ -327,9 +334,9 @@ cp "$scratch/article.body" "$scratch/floor.body"
 stop_server
 
 for config in uncached cached; do
-    seconds=0
-    [ "$config" = cached ] && seconds=300
-    echo "== $config (PAGE_CACHE_SECONDS=$seconds): wrk -t$threads -c$connections -d$duration"
+    seconds=0 blocks=$block_seconds
+    [ "$config" = cached ] && seconds=300 blocks=""  # blocks kept as long as pages
+    echo "== $config (PAGE_CACHE_SECONDS=$seconds BLOCK_CACHE_SECONDS=${blocks:-$seconds}): wrk -t$threads -c$connections -d$duration"
     flush_cache
     start_server bench.settings "$seconds" "$scratch/gunicorn-$config.log"
     check_pages
@@ -369,7 +376,8 @@ kb() { awk -v bytes="$(stat -c %s "$1")" 'BEGIN { printf "%.0f KB", bytes / 1024
     echo "# Reader pages, $(date '+%Y-%m-%d %H:%M')"
     echo
     echo "$pages imported articles on $database; cache: $cache_backend. gunicorn, 2 sync workers," \
-        "newsroom.settings.prod; wrk -t$threads -c$connections -d$duration on loopback."
+        "newsroom.settings.prod; wrk -t$threads -c$connections -d$duration on loopback." \
+        "Uncached: the page cache off, the blocks pages share $([ "$block_seconds" = 0 ] && echo "rendered on every page too" || echo "cached") (BLOCK_CACHE_SECONDS=$block_seconds)."
     echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1);" \
         "load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
     echo

@@ -157,5 +157,6 @@ def front_page_choices(placements):
 
 
 def story_key(story):
-    """What tells stories apart on the home page, articles and live stories together."""
-    return story._meta.label, story.pk
+    """What tells stories apart on the home page, articles (instances or listed rows) and live
+    stories together."""
+    return isinstance(story, LiveStory), story.pk

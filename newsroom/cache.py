@@ -19,7 +19,8 @@ rendered before that instant is not served after it.
 
 Blocks that pages share (the breaking-news bar, "more top reads") are cached on their own and
 joined into the page when it is served (``block()``): a ticker change leaves every page cached,
-and a reader without JavaScript still gets the current ticker in the HTML.
+and a reader without JavaScript still gets the current ticker in the HTML. They are kept for
+``BLOCK_CACHE_SECONDS`` (by default as long as pages), also while the page cache is off.
 
 Only anonymous GET and HEAD requests are cached: a valid staff session bypasses the cache, a
 cookie that merely looks like one does not. The cache key holds only the query parameters the
@@ -130,7 +131,7 @@ class PurgeLog:
     def fresh(self, entry, now):
         """Whether ``entry`` may be served at ``now``: not past its time, and no tag of it
         purged since it was rendered."""
-        if entry.valid_until <= now or entry.rendered_at < self.started_at - settings.PAGE_CACHE_SECONDS:
+        if entry.valid_until <= now or entry.rendered_at < self.started_at - kept_seconds():
             return False
         seen = self.seen
         if seen.get(EVERYTHING, 0) > entry.rendered_at:
@@ -162,7 +163,7 @@ class PurgeLog:
         if self.last_id is None:
             # A new process: what was purged within an entry's lifetime may concern entries
             # other processes rendered before this one started.
-            horizon = timezone.now() - timedelta(seconds=settings.PAGE_CACHE_SECONDS + 60)
+            horizon = timezone.now() - timedelta(seconds=kept_seconds() + 60)
             rows = rows.filter(purged_at__gte=horizon)
         else:
             rows = rows.filter(id__gt=self.last_id - REORDER_WINDOW)
@@ -183,7 +184,7 @@ class PurgeLog:
         return read
 
     def _purge_due(self, now):
-        since = self.due_checked_at if self.due_checked_at is not None else now - settings.PAGE_CACHE_SECONDS - 60
+        since = self.due_checked_at if self.due_checked_at is not None else now - kept_seconds() - 60
         until = datetime.fromtimestamp(now, tz=timezone.get_current_timezone())
         start = datetime.fromtimestamp(since, tz=timezone.get_current_timezone())
         for due in DUE:
@@ -284,7 +285,7 @@ def _write_purge(tags):
     purge_log.note(tags, purge_log.tick())
     edge_purging.purge(tags)
     if row.pk % 500 == 0:
-        kept = timezone.now() - timedelta(seconds=2 * settings.PAGE_CACHE_SECONDS + 3600)
+        kept = timezone.now() - timedelta(seconds=2 * kept_seconds() + 3600)
         PagePurge.objects.filter(purged_at__lt=kept).delete()
 
 
@@ -300,7 +301,10 @@ def block(name, argument=""):
 
 def _block_entry(name, argument, now):
     key = BLOCK_KEY.format(name=name, argument=argument)
-    if settings.PAGE_CACHE_SECONDS > 0:
+    lifetime = block_seconds()
+    if lifetime > 0:
+        if settings.PAGE_CACHE_SECONDS <= 0:
+            purge_log.refresh(now)  # otherwise done by the page cache before serving the page
         entry = local_pages.get(key)
         if entry is not None and purge_log.fresh(entry, now):
             return entry
@@ -310,14 +314,23 @@ def _block_entry(name, argument, now):
             return entry
     rendered_at = purge_log.tick()
     html, tags, valid_until = BLOCKS[name](argument)
-    valid_until = min(
-        valid_until or rendered_at + settings.PAGE_CACHE_SECONDS, rendered_at + settings.PAGE_CACHE_SECONDS
-    )
+    valid_until = min(valid_until or rendered_at + lifetime, rendered_at + lifetime)
     entry = Entry(rendered_at, valid_until, frozenset(tags), 200, (str(html),), (), len(html))
-    if settings.PAGE_CACHE_SECONDS > 0:
+    if lifetime > 0:
         cache.set(key, entry, max(1, int(valid_until - rendered_at)))
         local_pages.put(key, entry)
     return entry
+
+
+def block_seconds():
+    """How long a block is kept: BLOCK_CACHE_SECONDS, by default as long as a page."""
+    seconds = settings.BLOCK_CACHE_SECONDS
+    return settings.PAGE_CACHE_SECONDS if seconds is None else seconds
+
+
+def kept_seconds():
+    """The longest that anything the purge log makes stale (pages, blocks) is kept."""
+    return max(settings.PAGE_CACHE_SECONDS, block_seconds())
 
 
 def _split_blocks(content):
@@ -579,7 +592,7 @@ def cached_for_content(name, compute, *, tags, max_seconds=300):
     """``compute()``, kept until one of ``tags`` is purged (or ``max_seconds``): for values that
     are costly to build and change only when what they show does."""
     now = time.time()
-    if settings.PAGE_CACHE_SECONDS > 0:
+    if kept_seconds() > 0:
         purge_log.refresh(now)
     key = f"content:{name}"
     entry = cache.get(key)

@@ -40,20 +40,22 @@ from django.db import connections
 prepared_statements = set()
 
 
-def prepared(build=None, *, on_server=True):
+def prepared(build=None, *, on_server=True, make=None):
     """Decorate ``build(**arguments) -> QuerySet``; calling the result returns the list of what
-    the queryset holds for those arguments. ``on_server=False`` keeps PostgreSQL from preparing
-    the statements (planned for each call's values, as an ordinary query is): for a query whose
-    generic plan was found slower than a plan for the values."""
+    the queryset holds for those arguments, or of ``make(item)`` for each (rows of a
+    ``values_list()`` made into objects of one's own). ``on_server=False`` keeps PostgreSQL from
+    preparing the statements (planned for each call's values, as an ordinary query is): for a
+    query whose generic plan was found slower than a plan for the values."""
     if build is None:
-        return lambda build: PreparedQuery(build, on_server=on_server)
-    return PreparedQuery(build, on_server=on_server)
+        return lambda build: PreparedQuery(build, on_server=on_server, make=make)
+    return PreparedQuery(build, on_server=on_server, make=make)
 
 
 class PreparedQuery:
-    def __init__(self, build, *, on_server=True):
+    def __init__(self, build, *, on_server=True, make=None):
         self.build = build
         self.on_server = on_server
+        self.make = make
         self.signature = inspect.signature(build)
         self.arguments = {}
         for name, parameter in self.signature.parameters.items():
@@ -88,7 +90,7 @@ class PreparedQuery:
         values = self.signature.bind(*args, **kwargs).arguments
         lengths = tuple(len(values[name]) for name, kind in self.arguments.items() if kind == LIST)
         if 0 in lengths:  # the ORM runs no query for "in an empty list"
-            return shape.empty(self.build(**values), *window)
+            return self._made(shape, shape.empty(self.build(**values), *window))
         statement = self.statements.get((shape, lengths)) or self._prepare(shape, lengths)
         params = list(statement.params)
         for position, name, index in statement.slots:
@@ -105,7 +107,12 @@ class PreparedQuery:
         compiler.get_converters = lambda expressions: statement.converters
         queryset = statement.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        return list(queryset)
+        return self._made(shape, list(queryset))
+
+    def _made(self, shape, found):
+        if self.make is None or shape is COUNT:
+            return found
+        return [self.make(item) for item in found]
 
     def _prepare(self, shape, lengths):
         """Build the queryset with two sets of markers and compare: only the arguments may differ."""

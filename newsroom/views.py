@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 
 from articles import listing
 from articles.cards import with_cards
-from articles.listing import CARD_FIELDS, SECTION_FIELDS
+from articles.listing import CARD_FIELDS, SECTION_FIELDS, ListedArticle
 from articles.models import Article
 from articles.views import shows_articles, with_listed_bylines
 from breaking.cards import LISTED_FIELDS as LIVE_STORY_FIELDS
@@ -55,6 +55,7 @@ class HomeView(LastModifiedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         now = timezone.now()
         lead, pinned = front_page_choices(_placements(at=now))
+        lead, *pinned = [_listed(story) for story in [lead, *pinned]]
         latest = _latest(at=now)
         if lead is None and latest:
             lead = latest[0]  # the newest leads, even if it is pinned too
@@ -94,6 +95,11 @@ class HomeView(LastModifiedMixin, TemplateView):
         return [*lead, *context["live_now"], *context["pinned"], *context["latest"], *in_sections]
 
 
+def _listed(story):
+    """A placed article as the home page lists its articles; a live story as it is."""
+    return story if story is None or isinstance(story, LiveStory) else ListedArticle.of(story)
+
+
 @prepared
 def _placements(at: datetime):
     """The placements on the home page at ``at`` with what it shows of their stories, articles
@@ -116,13 +122,13 @@ def _live_now(at: datetime):
     return live_story_cards(at)[: LIVE_NOW_SHOWN + MAX_PINNED + 1]
 
 
-@prepared
+@prepared(make=ListedArticle.from_row)
 def _latest(at: datetime):
     """The newest articles, enough to lead and fill the list once the chosen ones are left out."""
-    return listing.cards(Article.objects.published(at))[: LATEST + MAX_PINNED + 2]
+    return listing.card_rows(Article.objects.published(at))[: LATEST + MAX_PINNED + 2]
 
 
-@prepared
+@prepared(make=ListedArticle.from_row)
 def _newest_in_sections(at: datetime):
     """The PER_SECTION newest of each section, among the latest HOME_SPAN articles: section
     blocks show recent news, and ranking the whole archive would cost more."""
@@ -143,7 +149,8 @@ def _newest_in_sections(at: datetime):
         .filter(place__lte=PER_SECTION)
         .values("pk")
     )
-    return listing.cards(Article.objects.published(at)).filter(pk__in=Subquery(ranked)).order_by("-published_at", "-pk")
+    newest = Article.objects.published(at).filter(pk__in=Subquery(ranked)).order_by("-published_at", "-pk")
+    return listing.card_rows(newest)
 
 
 @never_cache

@@ -445,9 +445,12 @@ def test_archive_selects_the_chosen_author_and_section_whatever_was_shown_before
     assert 'aria-invalid="true"' in client.get("/archive/?author=nobody-by-that-name").text
 
 
-def test_archive_offers_a_renamed_section_at_once(client, archive):
+def test_archive_offers_a_renamed_section_at_once(client, archive, django_capture_on_commit_callbacks):
     client.get("/archive/")
-    Section.objects.filter(slug="energy").update(name="Power")
+    section = Section.objects.get(slug="energy")
+    section.name = "Power"
+    with django_capture_on_commit_callbacks(execute=True):
+        section.save()
 
     select = part(client.get("/archive/").text, r'<select name="section"[^>]*>(.*?)</select>')
     assert re.findall(r'<option value="[^"]*"[^>]*>([^<]*)<', select) == ["Any section", "Power", "Sport"]

@@ -66,6 +66,8 @@ REVIEWED = {
     ("breaking/invalidation.py", "STORY_LISTED_FIELDS"),
     # What a listing shows of a live story (breaking/cards.py), a literal tuple of field names.
     ("breaking/cards.py", "LISTED_FIELDS"),
+    # What a list reads of an article (articles/listing.py), a literal tuple of field names.
+    ("articles/listing.py", "ListedArticle.COLUMNS"),
     # The home page's placements: those literal tuples behind "article__" and "live_story__".
     ("newsroom/views.py", "article_fields"),
     ("newsroom/views.py", "live_story_fields"),

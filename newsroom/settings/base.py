@@ -287,6 +287,10 @@ PAGE_CACHE_RECHECK_SECONDS = env_float("PAGE_CACHE_RECHECK_SECONDS", 1.0)
 # How far apart the clocks of the app servers may be. A page rendered by one process after a
 # change was purged (by its time) is served by the others too instead of rendered again by each.
 PAGE_CACHE_CLOCK_SKEW_SECONDS = env_float("PAGE_CACHE_CLOCK_SKEW_SECONDS", 0.1)
+# How long the blocks pages share (the breaking-news bar, "more top reads") are cached, made stale
+# like pages; unset: as long as pages. Set it with the page cache off (PAGE_CACHE_SECONDS=0) to
+# render every page but not the blocks it shares (as a page the cache misses is rendered).
+BLOCK_CACHE_SECONDS = env_int("BLOCK_CACHE_SECONDS", None)
 # Pages each process keeps in its own memory, in bytes (the shared cache holds the rest).
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
 

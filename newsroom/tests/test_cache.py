@@ -563,6 +563,46 @@ def test_page_cache_seconds_zero_turns_the_cache_off(client, scene, settings):
     assert set(again["Cache-Control"].split(", ")) == {"public", "max-age=0", "stale-if-error=86400"}
 
 
+@pytest.mark.parametrize("url", ["/", "/articles/oil-falls/", "/archive/"])
+def test_with_the_page_cache_off_the_blocks_pages_share_stay_cached(
+    client, scene, settings, url, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.BLOCK_CACHE_SECONDS = 300
+    make_ticker_item(text="Polls open")
+    client.get(url)  # the blocks are rendered now
+
+    page, queries = queries_for(client, url)
+    settings.BLOCK_CACHE_SECONDS = 0
+    _, with_blocks = queries_for(client, url)
+    settings.BLOCK_CACHE_SECONDS = 300
+
+    # The page itself is rendered again, the bar (and on an article "more top reads") is not.
+    assert "Polls open" in page.text
+    assert 0 < queries < with_blocks
+    with django_capture_on_commit_callbacks(execute=True):
+        make_ticker_item(text="Polls close")
+    assert "Polls close" in client.get(url).text
+
+
+def test_with_the_page_cache_off_a_block_changed_by_another_process_is_seen_within_the_recheck_interval(
+    client, clock, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.BLOCK_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_RECHECK_SECONDS = 1.0
+    make_article(headline="Oil falls", slug="oil-falls", published_at=NOW - timedelta(hours=1))
+    item = make_ticker_item(text="Polls open")
+    assert "Polls open" in client.get("/articles/oil-falls/").text
+    # Another process edits the item and writes its purge; this one has not read it yet.
+    TickerItem.objects.filter(pk=item.pk).update(text="Polls close")
+    PagePurge.objects.create(tags="ticker")
+
+    assert "Polls open" in client.get("/articles/oil-falls/").text
+    clock.shift(timedelta(seconds=1))
+    assert "Polls close" in client.get("/articles/oil-falls/").text
+
+
 def test_a_hot_page_is_served_from_this_process_without_asking_the_shared_cache(client, clock, page_cache, monkeypatch):
     make_article(headline="Oil falls", published_at=NOW - timedelta(hours=1))
     assert_cached(client, "/")
