@@ -37,6 +37,7 @@ import contextlib
 import hashlib
 import logging
 import math
+import pickle
 import re
 import threading
 import time
@@ -590,16 +591,20 @@ def _edge_max_age():
 
 def cached_for_content(name, compute, *, tags, max_seconds=300):
     """``compute()``, kept until one of ``tags`` is purged (or ``max_seconds``): for values that
-    are costly to build and change only when what they show does."""
+    are costly to build and change only when what they show does. Kept in the shared cache and,
+    like pages, in this process's memory in front of it."""
     now = time.time()
     if kept_seconds() > 0:
         purge_log.refresh(now)
     key = f"content:{name}"
-    entry = cache.get(key)
-    if entry is not None and purge_log.fresh(entry, now):
-        return entry.parts[0]
-    rendered_at = purge_log.tick()
-    value = compute()
-    entry = Entry(rendered_at, now + max_seconds, frozenset(tags), 200, (value,), ())
-    cache.set(key, entry, max_seconds)
-    return value
+    entry = local_pages.get(key)
+    if entry is None or not purge_log.fresh(entry, now):
+        entry = cache.get(key)
+        if entry is None or not purge_log.fresh(entry, now):
+            rendered_at = purge_log.tick()
+            value = compute()
+            size = len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+            entry = Entry(rendered_at, now + max_seconds, frozenset(tags), 200, (value,), (), size)
+            cache.set(key, entry, max_seconds)
+        local_pages.put(key, entry)
+    return entry.parts[0]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.tests.admin_forms import form_data
 from articles.tests.factories import make_article, make_author, make_correction, make_section, make_user
+from authors.models import Author
 from breaking.models import TickerItem
 from breaking.tests.factories import make_ticker_item
 from newsroom.cache import PAGE_KEY, STAFF_COOKIE
@@ -611,6 +612,24 @@ def test_a_hot_page_is_served_from_this_process_without_asking_the_shared_cache(
 
     assert "Oil falls" in client.get("/").text
     assert asked == []
+
+
+def test_lists_kept_for_their_content_are_served_from_this_process_until_purged(
+    client, scene, page_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.get("/archive/")  # the archive's author and section choices are kept now
+    asked = []
+    get = page_cache.get
+    monkeypatch.setattr(page_cache, "get", lambda key, *args, **kwargs: asked.append(key) or get(key, *args, **kwargs))
+
+    page = client.get("/archive/?section=energy")  # a page of its own, rendered now
+
+    assert "Ann Lee" in page.text
+    assert not [key for key in asked if "content:" in key]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_author(name="Bo Chan", slug="bo-chan")
+        make_article(headline="Gas rises", authors=[Author.objects.get(slug="bo-chan")], published_at=hours_ago(1))
+    assert "Bo Chan" in client.get("/archive/?section=energy&q=gas").text
 
 
 def test_a_change_made_by_another_app_server_is_seen_within_the_recheck_interval(client, clock, page_cache, settings):
