@@ -46,12 +46,13 @@ format: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
 
-# The reader pages (bench/pages.sh --help), then breaking news and cache busting on SQLite and
-# PostgreSQL (bench/breaking_news.py --help). BENCH_ARGS goes to both: --quick for a smoke run,
-# --postgres for PostgreSQL only, --keep to keep their scratch directories.
+# The reader pages on SQLite and on PostgreSQL (bench/pages.sh --help), then breaking news and
+# cache busting on both (bench/breaking_news.py --help). BENCH_ARGS goes to each: --quick for a
+# smoke run, --keep to keep their scratch directories.
 .PHONY: bench
 bench: $(VENV)/.installed
 	bash bench/pages.sh $(BENCH_ARGS)
+	bash bench/pages.sh --postgres $(BENCH_ARGS)
 	$(PY) bench/breaking_news.py $(BENCH_ARGS)
 
 # Load and faults (bench/proof.py --help): wrk against gunicorn on a private PostgreSQL and Redis,
