@@ -593,9 +593,12 @@ def cached_for_content(name, compute, *, tags, max_seconds=300):
     """``compute()``, kept until one of ``tags`` is purged (or ``max_seconds``): for values that
     are costly to build and change only when what they show does. Kept in the shared cache and,
     like pages, in this process's memory in front of it."""
+    if kept_seconds() <= 0:
+        # Nothing is kept (and the purge log not read): computed every time, so that a change
+        # made in another process shows at once here too.
+        return compute()
     now = time.time()
-    if kept_seconds() > 0:
-        purge_log.refresh(now)
+    purge_log.refresh(now)
     key = f"content:{name}"
     entry = local_pages.get(key)
     if entry is None or not purge_log.fresh(entry, now):
