@@ -252,7 +252,7 @@ class SectionDetailView(LastModifiedMixin, PreparedListMixin, ListView):
         context = super().get_context_data(section=self.section, **kwargs)
         # Its live stories in progress head the first page, shown as live.
         first_page = context["page_obj"].number == 1
-        live_stories = list(live_story_cards(self.at).filter(section=self.section)) if first_page else []
+        live_stories = _live_in_section(section=self.section.pk, at=self.at) if first_page else []
         shows(self.request, f"list:section:{self.section.pk}")
         context["articles"] = context["object_list"] = self.listed(context["object_list"])
         shows_live_stories(self.request, live_stories)
@@ -262,6 +262,11 @@ class SectionDetailView(LastModifiedMixin, PreparedListMixin, ListView):
 
     def shown_articles(self, context):
         return [*context["live_stories"], *context["articles"]]
+
+
+@prepared
+def _live_in_section(section: int, at: datetime):
+    return live_story_cards(at).filter(section=section)
 
 
 class ArchiveView(LastModifiedMixin, PreparedListMixin, FilterView):
