@@ -80,16 +80,14 @@ class ListedArticle:
     the model instance is for all of that: ``article.section.name``, ``article.bylines.all()``,
     ``article.lead_image.url``, ``article.get_absolute_url()``."""
 
-    COLUMNS: ClassVar = (
-        *("pk", "headline", "slug", "dek", "credit_line", "published_at", "updated_at"),
-        *("lead_image", "lead_image_width", "lead_image_height", "lead_image_alt"),
-        *("section", "section__slug", "section__name", "section__order"),
-    )
+    # The columns of cards(), in that order, as values_list() reads them (from_row).
+    COLUMNS: ClassVar = ("pk", *CARD_FIELDS, *SECTION_FIELDS)
 
     pk: int
     headline: str
     slug: str
     dek: str
+    section_id: int | None
     credit_line: str
     published_at: datetime | None
     updated_at: datetime
@@ -97,16 +95,17 @@ class ListedArticle:
     lead_image_width: int | None
     lead_image_height: int | None
     lead_image_alt: str
-    section_id: int | None
     section: ListedSection | None
     bylines: Bylines = NO_BYLINES
     card: str = ""
 
     @classmethod
     def from_row(cls, row):
-        *article, section_id, section_slug, section_name, section_order = row
-        section = ListedSection(section_id, section_slug, section_name, section_order) if section_id else None
-        return cls(*article, section_id, section)
+        *columns, section_name, section_slug, section_order = row  # the fields up to section, in order
+        article = cls(*columns, section=None)
+        if article.section_id:
+            article.section = ListedSection(article.section_id, section_slug, section_name, section_order)
+        return article
 
     @classmethod
     def of(cls, article):
@@ -115,10 +114,9 @@ class ListedArticle:
             return article
         section = article.section
         return cls(
-            *(article.pk, article.headline, article.slug, article.dek, article.credit_line),
+            *(article.pk, article.headline, article.slug, article.dek, article.section_id, article.credit_line),
             *(article.published_at, article.updated_at, article.lead_image.name or ""),
             *(article.lead_image_width, article.lead_image_height, article.lead_image_alt),
-            article.section_id,
             section and ListedSection(section.pk, section.slug, section.name, section.order),
         )
 
